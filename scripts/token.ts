@@ -1,0 +1,31 @@
+import { resolve } from 'node:path';
+import { SignJWT } from 'jose';
+import { readEnvFile, withGeneratedSecrets } from '../src/node/env-file.js';
+
+/** `npm run token -- <userId> [--ttl 1h]`: a JWT for local use, signed like the host application would. */
+function usage(message: string): never {
+  console.error(`${message}\nusage: npm run token -- <userId> [--ttl 1h]`);
+  process.exit(1);
+}
+
+const args = process.argv.slice(2);
+const ttlAt = args.indexOf('--ttl');
+const ttl = ttlAt >= 0 ? args[ttlAt + 1] : '1h';
+const userId = args.find((a, i) => !a.startsWith('--') && i !== ttlAt + 1 - (ttlAt >= 0 ? 0 : 1));
+if (!userId) usage('A user id is required.');
+if (!ttl || !/^\d+\s*(s|m|h|d)$/.test(ttl)) usage('--ttl takes a duration such as 30m, 1h or 7d.');
+
+const envPath = resolve('.env');
+const { env, generated } = withGeneratedSecrets({ ...readEnvFile(envPath), ...process.env }, envPath);
+if (generated.length > 0) console.error(`Generated ${generated.join(' and ')} and saved to ${envPath}.`);
+if (!env.JWT_SECRET)
+  usage('JWT_SECRET is not set (with JWT_JWKS_URL, tokens come from your identity provider).');
+
+let jwt = new SignJWT({})
+  .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+  .setSubject(userId)
+  .setIssuedAt()
+  .setExpirationTime(ttl);
+if (env.JWT_ISSUER) jwt = jwt.setIssuer(env.JWT_ISSUER);
+if (env.JWT_AUDIENCE) jwt = jwt.setAudience(env.JWT_AUDIENCE);
+process.stdout.write(`${await jwt.sign(new TextEncoder().encode(env.JWT_SECRET))}\n`);

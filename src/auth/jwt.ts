@@ -1,0 +1,60 @@
+import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import type { Config } from '../config.js';
+import { GatewayError, unauthorized } from '../errors.js';
+import { utf8Encode } from '../util/encoding.js';
+
+export type JwtVerifier = (token: string) => Promise<string>;
+
+const CLOCK_TOLERANCE_S = 30;
+/** Asymmetric algorithms a JWKS may use; HS* is never accepted with a JWKS (no key confusion). */
+const JWKS_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
+
+/**
+ * Builds the verifier once: HS256 with JWT_SECRET, or the JWKS (fetched and cached by jose,
+ * from the configured URL only). Returns the caller's user id (`sub`).
+ */
+export function createJwtVerifier(jwt: Config['jwt']): JwtVerifier {
+  const key: Uint8Array | JWTVerifyGetKey = jwt.jwksUrl
+    ? createRemoteJWKSet(new URL(jwt.jwksUrl))
+    : utf8Encode(jwt.secret ?? '');
+  const algorithms = jwt.jwksUrl ? JWKS_ALGORITHMS : ['HS256'];
+
+  return async function verifyJwt(token: string): Promise<string> {
+    try {
+      const { payload } = await jwtVerify(token, key as Uint8Array, {
+        algorithms,
+        issuer: jwt.issuer,
+        audience: jwt.audience,
+        requiredClaims: ['exp', 'sub'],
+        clockTolerance: CLOCK_TOLERANCE_S,
+      });
+      const sub = payload.sub;
+      if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256)
+        throw unauthorized('Token has no usable subject.');
+      return sub;
+    } catch (err) {
+      if (err instanceof GatewayError) throw err;
+      if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) {
+        throw new GatewayError(
+          503,
+          'service_unavailable',
+          'auth_unavailable',
+          'Could not load the keys that verify tokens.',
+        );
+      }
+      if (err instanceof errors.JWTExpired) throw unauthorized('Token has expired.', 'token_expired');
+      throw unauthorized('Invalid token.');
+    }
+  };
+}

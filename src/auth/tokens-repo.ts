@@ -1,0 +1,92 @@
+import type { Kysely } from 'kysely';
+import { type Database, toIso } from '../store/schema.js';
+
+export interface AccessToken {
+  id: string;
+  name: string;
+  tokenPreview: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export async function insertToken(
+  db: Kysely<Database>,
+  userId: string,
+  row: { id: string; name: string; hash: string; preview: string; now: string },
+): Promise<AccessToken> {
+  await db
+    .insertInto('access_tokens')
+    .values({
+      id: row.id,
+      user_id: userId,
+      name: row.name,
+      token_hash: row.hash,
+      token_prefix: row.preview,
+      created_at: row.now,
+    })
+    .execute();
+  return { id: row.id, name: row.name, tokenPreview: row.preview, createdAt: row.now, lastUsedAt: null };
+}
+
+export async function listTokens(db: Kysely<Database>, userId: string): Promise<AccessToken[]> {
+  const rows = await db
+    .selectFrom('access_tokens')
+    .select(['id', 'name', 'token_prefix', 'created_at', 'last_used_at'])
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    tokenPreview: r.token_prefix,
+    createdAt: toIso(r.created_at),
+    lastUsedAt: toIso(r.last_used_at),
+  }));
+}
+
+export async function countActiveTokens(db: Kysely<Database>, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('access_tokens')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Revokes the caller's own token; false when there is no such live token for this user. */
+export async function revokeToken(
+  db: Kysely<Database>,
+  userId: string,
+  id: string,
+  now: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('access_tokens')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** The one lookup that is not scoped by user: the token itself is the proof of who the caller is. */
+export async function findLiveTokenByHash(
+  db: Kysely<Database>,
+  hash: string,
+): Promise<{ id: string; userId: string } | undefined> {
+  const row = await db
+    .selectFrom('access_tokens')
+    .select(['id', 'user_id'])
+    .where('token_hash', '=', hash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row ? { id: row.id, userId: row.user_id } : undefined;
+}
+
+export async function touchToken(db: Kysely<Database>, id: string, at: string): Promise<void> {
+  await db.updateTable('access_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+}

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+
+/**
+ * The whole configuration, parsed once from the environment. Nothing else reads
+ * process.env: entries call loadConfig and pass the result down.
+ */
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const MIN_SECRET_LENGTH = 32;
+
+const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const intInRange = (def: number, min: number, max: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(def));
+const httpUrl = (def: string) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .default(def)
+      .transform((u) => u.replace(/\/+$/, '')),
+  );
+const csv = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+);
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyAsUndefined, z.string().default('development')),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default('127.0.0.1')),
+  PORT: intInRange(8787, 0, 65535),
+  API_KEY_ENCRYPTION_SECRET: optionalString,
+  API_KEY_ENCRYPTION_SECRET_PREVIOUS: csv,
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('file:./data/gateway.db')
+      .refine((v) => /^(file:|postgres:\/\/|postgresql:\/\/)/.test(v), {
+        message: 'must start with file: (SQLite) or postgres:// (PostgreSQL)',
+      }),
+  ),
+  OPENROUTER_API_KEY: optionalString,
+  JWT_SECRET: optionalString,
+  JWT_JWKS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  JWT_ISSUER: optionalString,
+  JWT_AUDIENCE: optionalString,
+  OPENAI_BASE_URL: httpUrl('https://api.openai.com/v1'),
+  ANTHROPIC_BASE_URL: httpUrl('https://api.anthropic.com/v1'),
+  GOOGLE_BASE_URL: httpUrl('https://generativelanguage.googleapis.com/v1beta'),
+  META_BASE_URL: httpUrl('https://api.llama.com/compat/v1'),
+  OPENROUTER_BASE_URL: httpUrl('https://openrouter.ai/api/v1'),
+  OPENROUTER_REFERER: z.preprocess(emptyAsUndefined, z.string().default('https://github.com/byok-gateway')),
+  OPENROUTER_TITLE: z.preprocess(emptyAsUndefined, z.string().default('byok-gateway')),
+  RATE_LIMIT_RPM: intInRange(600, 0, 10_000_000),
+  REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
+  MAX_BODY_BYTES: intInRange(10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  UPSTREAM_TIMEOUT_MS: intInRange(60_000, 1, 3_600_000),
+  STREAM_IDLE_TIMEOUT_MS: intInRange(120_000, 1, 3_600_000),
+  CORS_ORIGINS: csv,
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
+});
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type ProviderId = 'openai' | 'anthropic' | 'google' | 'meta' | 'openrouter';
+
+export interface Config {
+  production: boolean;
+  host: string;
+  port: number;
+  encryptionSecret: string;
+  previousEncryptionSecrets: string[];
+  databaseUrl: string;
+  openrouterApiKey: string | undefined;
+  jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  baseUrls: Record<ProviderId, string>;
+  openrouterReferer: string;
+  openrouterTitle: string;
+  rateLimitRpm: number;
+  redisUrl: string | undefined;
+  maxBodyBytes: number;
+  upstreamTimeoutMs: number;
+  streamIdleTimeoutMs: number;
+  corsOrigins: string[];
+  logLevel: LogLevel;
+}
+
+export function loadConfig(env: Env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const secret = e.API_KEY_ENCRYPTION_SECRET;
+  if (!secret) problems.push('API_KEY_ENCRYPTION_SECRET: required (32+ random characters)');
+  else if (secret.length < MIN_SECRET_LENGTH)
+    problems.push(`API_KEY_ENCRYPTION_SECRET: too weak, must be at least ${MIN_SECRET_LENGTH} characters`);
+  for (const old of e.API_KEY_ENCRYPTION_SECRET_PREVIOUS) {
+    if (old.length < MIN_SECRET_LENGTH)
+      problems.push('API_KEY_ENCRYPTION_SECRET_PREVIOUS: every secret must be at least 32 characters');
+  }
+  if (!e.JWT_SECRET && !e.JWT_JWKS_URL) problems.push('JWT_SECRET or JWT_JWKS_URL: one is required');
+  if (e.JWT_SECRET && e.JWT_JWKS_URL) problems.push('JWT_SECRET and JWT_JWKS_URL: set only one of them');
+  if (e.JWT_SECRET && e.JWT_SECRET.length < MIN_SECRET_LENGTH)
+    problems.push(`JWT_SECRET: too weak, must be at least ${MIN_SECRET_LENGTH} characters`);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    production: e.NODE_ENV === 'production',
+    host: e.HOST,
+    port: e.PORT,
+    encryptionSecret: secret as string,
+    previousEncryptionSecrets: e.API_KEY_ENCRYPTION_SECRET_PREVIOUS,
+    databaseUrl: e.DATABASE_URL,
+    openrouterApiKey: e.OPENROUTER_API_KEY,
+    jwt: { secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    baseUrls: {
+      openai: e.OPENAI_BASE_URL,
+      anthropic: e.ANTHROPIC_BASE_URL,
+      google: e.GOOGLE_BASE_URL,
+      meta: e.META_BASE_URL,
+      openrouter: e.OPENROUTER_BASE_URL,
+    },
+    openrouterReferer: e.OPENROUTER_REFERER,
+    openrouterTitle: e.OPENROUTER_TITLE,
+    rateLimitRpm: e.RATE_LIMIT_RPM,
+    redisUrl: e.REDIS_URL,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    streamIdleTimeoutMs: e.STREAM_IDLE_TIMEOUT_MS,
+    corsOrigins: e.CORS_ORIGINS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,18 @@
+import type { Kysely } from 'kysely';
+import type { Config } from './config.js';
+import type { Logger } from './ops/logger.js';
+import type { Database, Dialect } from './store/schema.js';
+import type { Vault } from './vault/index.js';
+
+/**
+ * Everything the core needs from the outside world, built by an entry (node.ts, worker.ts)
+ * or by a test, and handed to createApp. Nothing below the entries imports a runtime module.
+ */
+export interface Deps {
+  config: Config;
+  db: Kysely<Database>;
+  dialect: Dialect;
+  vault: Vault;
+  logger: Logger;
+  clock: () => Date;
+}

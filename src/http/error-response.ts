@@ -1,0 +1,58 @@
+import type { Context } from 'hono';
+import { GatewayError } from '../errors.js';
+import type { Logger } from '../ops/logger.js';
+import type { AppEnv } from './app-env.js';
+
+export interface OpenAIErrorBody {
+  error: {
+    message: string;
+    type: string;
+    code: string;
+    param: string | null;
+    fields?: { param: string; message: string }[];
+  };
+}
+
+export function errorBody(err: GatewayError): OpenAIErrorBody {
+  const body: OpenAIErrorBody = {
+    error: { message: err.message, type: err.type, code: err.code, param: err.param },
+  };
+  if (err.fields && err.fields.length > 0) body.error.fields = err.fields;
+  return body;
+}
+
+export function errorHeaders(err: GatewayError, requestId: string | undefined): Headers {
+  const headers = new Headers({ 'content-type': 'application/json' });
+  for (const [k, v] of Object.entries(err.headers)) headers.set(k, v);
+  if (err.retryable !== undefined) headers.set('x-should-retry', String(err.retryable));
+  if (requestId) headers.set('x-request-id', requestId);
+  return headers;
+}
+
+export function errorResponse(err: GatewayError, requestId?: string): Response {
+  return new Response(JSON.stringify(errorBody(err)), {
+    status: err.status,
+    headers: errorHeaders(err, requestId),
+  });
+}
+
+/**
+ * The single place errors become responses. Unknown errors are logged by name only (their
+ * messages may quote data) and answered as an opaque 500 that names the request id.
+ */
+export function onError(logger: Logger) {
+  return function renderError(err: Error, c: Context<AppEnv>): Response {
+    const requestId = c.get('requestId');
+    if (err instanceof GatewayError) return errorResponse(err, requestId);
+    logger.error('unhandled error', { requestId, errorName: err.name });
+    return errorResponse(
+      new GatewayError(
+        500,
+        'api_error',
+        'internal_error',
+        `Internal server error (request ${requestId ?? 'unknown'}).`,
+      ),
+      requestId,
+    );
+  };
+}

@@ -1,0 +1,48 @@
+import { badRequest, GatewayError } from '../errors.js';
+
+const tooLarge = (max: number) =>
+  new GatewayError(413, 'invalid_request_error', 'request_too_large', `Request body exceeds ${max} bytes.`, {
+    retryable: false,
+  });
+
+/**
+ * Reads a JSON request body with a hard byte limit: a declared length over the limit is
+ * refused before reading, and a chunked body is cut off as soon as it passes the limit.
+ */
+export async function readJson(req: Request, maxBytes: number): Promise<unknown> {
+  const declared = req.headers.get('content-length');
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  if (!req.body) throw badRequest('invalid_json', 'Request body is empty; expected a JSON object.');
+
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw badRequest('invalid_json', 'Request body is not valid UTF-8.');
+  }
+  if (text.trim() === '') throw badRequest('invalid_json', 'Request body is empty; expected a JSON object.');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest('invalid_json', 'Request body is not valid JSON.');
+  }
+}

@@ -1,0 +1,25 @@
+import { Hono } from 'hono';
+import { sql } from 'kysely';
+import type { Deps } from '../deps.js';
+import { GatewayError } from '../errors.js';
+import type { AppEnv } from '../http/app-env.js';
+
+/** Liveness and readiness for orchestrators: no credential, nothing about users or keys. */
+export function healthRoutes(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    try {
+      await sql`SELECT 1`.execute(deps.db);
+    } catch {
+      throw new GatewayError(
+        503,
+        'service_unavailable',
+        'database_unavailable',
+        'Database is not reachable.',
+      );
+    }
+    return c.json({ status: 'ready' });
+  });
+  return app;
+}

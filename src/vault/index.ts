@@ -1,0 +1,2 @@
+// The vault's door: the rest of the gateway imports only this surface, never cipher.ts or kdf.ts.
+export { createVault, type KeyBinding, type Vault, VaultError, type VaultErrorReason } from './vault.js';

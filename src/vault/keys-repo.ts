@@ -1,0 +1,208 @@
+import type { Kysely } from 'kysely';
+import { conflict } from '../errors.js';
+import { type Database, toIso } from '../store/schema.js';
+import type { Provider } from './key-formats.js';
+
+/** The public view: the only form in which a stored key ever leaves the gateway. */
+export interface ApiKey {
+  id: string;
+  provider: Provider;
+  keyName: string | null;
+  keyPreview: string;
+  isActive: boolean;
+  createdAt: string;
+  updatedAt: string;
+  lastUsedAt: string | null;
+}
+
+/** A row with its sealed key, for the vault to open; never serialised to a client. */
+export interface SealedKey {
+  id: string;
+  provider: Provider;
+  keyName: string | null;
+  keyPreview: string;
+  encryptedKey: string;
+}
+
+const PUBLIC_COLUMNS = [
+  'id',
+  'provider',
+  'key_name',
+  'key_preview',
+  'is_active',
+  'created_at',
+  'updated_at',
+  'last_used_at',
+] as const;
+
+type PublicRow = {
+  id: string;
+  provider: string;
+  key_name: string | null;
+  key_preview: string;
+  is_active: number;
+  created_at: string | Date;
+  updated_at: string | Date;
+  last_used_at: string | Date | null;
+};
+
+function toApiKey(r: PublicRow): ApiKey {
+  return {
+    id: r.id,
+    provider: r.provider as Provider,
+    keyName: r.key_name,
+    keyPreview: r.key_preview,
+    isActive: Number(r.is_active) === 1,
+    createdAt: toIso(r.created_at),
+    updatedAt: toIso(r.updated_at),
+    lastUsedAt: toIso(r.last_used_at),
+  };
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+const duplicate = () =>
+  conflict(
+    'duplicate_key',
+    'You already have a key for this provider with this name; pick another keyName.',
+    'keyName',
+  );
+
+export async function listKeys(db: Kysely<Database>, userId: string): Promise<ApiKey[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select(PUBLIC_COLUMNS)
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
+  return rows.map(toApiKey);
+}
+
+export async function countKeys(db: Kysely<Database>, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export async function findKey(db: Kysely<Database>, userId: string, id: string): Promise<ApiKey | undefined> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select(PUBLIC_COLUMNS)
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? toApiKey(row) : undefined;
+}
+
+export async function insertKey(
+  db: Kysely<Database>,
+  userId: string,
+  row: {
+    id: string;
+    provider: Provider;
+    encryptedKey: string;
+    keyName: string | null;
+    keyPreview: string;
+    now: string;
+  },
+): Promise<ApiKey> {
+  try {
+    await db
+      .insertInto('api_keys')
+      .values({
+        id: row.id,
+        user_id: userId,
+        provider: row.provider,
+        encrypted_key: row.encryptedKey,
+        key_name: row.keyName,
+        key_preview: row.keyPreview,
+        is_active: 1,
+        created_at: row.now,
+        updated_at: row.now,
+        last_used_at: null,
+      })
+      .execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw duplicate();
+    throw err;
+  }
+  return {
+    id: row.id,
+    provider: row.provider,
+    keyName: row.keyName,
+    keyPreview: row.keyPreview,
+    isActive: true,
+    createdAt: row.now,
+    updatedAt: row.now,
+    lastUsedAt: null,
+  };
+}
+
+export async function updateKey(
+  db: Kysely<Database>,
+  userId: string,
+  id: string,
+  patch: { keyName?: string | null; isActive?: boolean },
+  now: string,
+): Promise<ApiKey | undefined> {
+  const set: { updated_at: string; key_name?: string | null; is_active?: number } = { updated_at: now };
+  if (patch.keyName !== undefined) set.key_name = patch.keyName;
+  if (patch.isActive !== undefined) set.is_active = patch.isActive ? 1 : 0;
+  try {
+    const result = await db
+      .updateTable('api_keys')
+      .set(set)
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return undefined;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw duplicate();
+    throw err;
+  }
+  return findKey(db, userId, id);
+}
+
+export async function deleteKey(db: Kysely<Database>, userId: string, id: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('api_keys')
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** The caller's active keys for one provider, newest first: the order key choice tries them in. */
+export async function activeSealedKeys(
+  db: Kysely<Database>,
+  userId: string,
+  provider: Provider,
+): Promise<SealedKey[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select(['id', 'provider', 'key_name', 'key_preview', 'encrypted_key'])
+    .where('user_id', '=', userId)
+    .where('provider', '=', provider)
+    .where('is_active', '=', 1)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    provider: r.provider as Provider,
+    keyName: r.key_name,
+    keyPreview: r.key_preview,
+    encryptedKey: r.encrypted_key,
+  }));
+}
+
+export async function touchKey(db: Kysely<Database>, id: string, at: string): Promise<void> {
+  await db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
+}

@@ -1,0 +1,87 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Deps } from '../deps.js';
+import { badRequest, notFound } from '../errors.js';
+import type { AppEnv } from '../http/app-env.js';
+import { readJson } from '../http/read-json.js';
+import { parseBody } from '../http/validate.js';
+import { checkKeyFormat, keyPreview, PROVIDERS } from './key-formats.js';
+import { countKeys, deleteKey, findKey, insertKey, listKeys, updateKey } from './keys-repo.js';
+
+/** Bounds one user's rows (OWASP API4); generous for real use, fatal for a script filling the table. */
+export const MAX_KEYS_PER_USER = 100;
+
+const keyName = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters')
+  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+
+const createSchema = z.strictObject({
+  provider: z.enum(PROVIDERS, { error: `must be one of ${PROVIDERS.join(', ')}` }),
+  apiKey: z.string({ error: 'must be a string' }),
+  keyName: keyName.nullish(),
+});
+
+const patchSchema = z
+  .strictObject({ keyName: keyName.nullable().optional(), isActive: z.boolean().optional() })
+  .refine((p) => p.keyName !== undefined || p.isActive !== undefined, {
+    message: 'send keyName and/or isActive',
+  });
+
+const keyNotFound = () => notFound('key_not_found', 'No such API key.', 'keyId');
+
+/** `/api/user/api-keys`: every query is scoped to the caller; another user's id reads as unknown. */
+export function keysRoutes(deps: Deps): Hono<AppEnv> {
+  const { db, vault, config, clock } = deps;
+  const app = new Hono<AppEnv>();
+
+  app.get('/', async (c) => c.json({ data: await listKeys(db, c.get('caller').userId) }));
+
+  app.post('/', async (c) => {
+    const userId = c.get('caller').userId;
+    const body = parseBody(createSchema, await readJson(c.req.raw, config.maxBodyBytes));
+    const { recognized } = checkKeyFormat(body.provider, body.apiKey);
+    if (!recognized) deps.logger.info('unrecognized key format accepted', { provider: body.provider });
+    if ((await countKeys(db, userId)) >= MAX_KEYS_PER_USER) {
+      throw badRequest(
+        'key_limit_reached',
+        `A user can store at most ${MAX_KEYS_PER_USER} keys; delete one first.`,
+      );
+    }
+    const id = crypto.randomUUID();
+    const encryptedKey = await vault.seal(body.apiKey, { userId, keyId: id, provider: body.provider });
+    const created = await insertKey(db, userId, {
+      id,
+      provider: body.provider,
+      encryptedKey,
+      keyName: body.keyName ?? null,
+      keyPreview: keyPreview(body.apiKey),
+      now: clock().toISOString(),
+    });
+    return c.json(created, 201);
+  });
+
+  app.get('/:keyId', async (c) => {
+    const key = await findKey(db, c.get('caller').userId, c.req.param('keyId'));
+    if (!key) throw keyNotFound();
+    return c.json(key);
+  });
+
+  app.patch('/:keyId', async (c) => {
+    const userId = c.get('caller').userId;
+    const keyId = c.req.param('keyId');
+    const body = parseBody(patchSchema, await readJson(c.req.raw, config.maxBodyBytes));
+    const updated = await updateKey(db, userId, keyId, body, clock().toISOString());
+    if (!updated) throw keyNotFound();
+    return c.json(updated);
+  });
+
+  app.delete('/:keyId', async (c) => {
+    if (!(await deleteKey(db, c.get('caller').userId, c.req.param('keyId')))) throw keyNotFound();
+    return c.body(null, 204);
+  });
+
+  return app;
+}

@@ -1,0 +1,18 @@
+import { type Config, type Env, loadConfig } from '../../src/config.js';
+
+export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
+export const TEST_ENCRYPTION_SECRET = 'test-encryption-secret-long-enough-0123456789';
+
+export function testEnv(overrides: Env = {}): Env {
+  return {
+    API_KEY_ENCRYPTION_SECRET: TEST_ENCRYPTION_SECRET,
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: 'debug',
+    PORT: '0',
+    ...overrides,
+  };
+}
+
+export function testConfig(overrides: Env = {}): Config {
+  return loadConfig(testEnv(overrides));
+}

@@ -1,0 +1,72 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** Runs the gateway the way `npm start` does (tsx src/node.ts) as a child process, in any folder. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const TSX_CLI = `${REPO_ROOT}node_modules/tsx/dist/cli.mjs`;
+
+export interface GatewayProcess {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function baseEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', ...extra };
+}
+
+export function runScript(
+  script: string,
+  args: string[],
+  opts: { cwd: string; env: Record<string, string> },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [TSX_CLI, `${REPO_ROOT}${script}`, ...args], {
+      cwd: opts.cwd,
+      env: opts.env,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export function startGatewayProcess(opts: {
+  cwd: string;
+  env: Record<string, string>;
+}): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, [TSX_CLI, `${REPO_ROOT}src/node.ts`], {
+    cwd: opts.cwd,
+    env: opts.env,
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out}`)), 20_000);
+    const onData = () => {
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (!m?.[1]) return;
+      clearTimeout(timer);
+      resolve({
+        url: m[1],
+        child,
+        output: () => out,
+        stop: (signal = 'SIGTERM') => {
+          child.kill(signal);
+          return exited;
+        },
+      });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway exited with ${code}:\n${out}`));
+    });
+  });
+}

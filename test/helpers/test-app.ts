@@ -1,0 +1,72 @@
+import { SignJWT } from 'jose';
+import { createApp } from '../../src/app.js';
+import type { Env } from '../../src/config.js';
+import type { Deps } from '../../src/deps.js';
+import { createLogger } from '../../src/ops/logger.js';
+import { migrate } from '../../src/store/migrate.js';
+import { openDatabase, readMigrations } from '../../src/store/node-db.js';
+import { createVault } from '../../src/vault/index.js';
+import { TEST_JWT_SECRET, testConfig } from './config.js';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
+
+/** A throwaway app on real dependencies, driven with app.request(); logs are captured. */
+export interface TestApp {
+  deps: Deps;
+  database: TestDatabase;
+  logs: string[];
+  request(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<Response>;
+  jwt(userId: string, opts?: { expiresIn?: string; secret?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function signTestJwt(
+  userId: string,
+  opts: { expiresIn?: string; secret?: string } = {},
+): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(userId)
+    .setIssuedAt()
+    .setExpirationTime(opts.expiresIn ?? '10m')
+    .sign(new TextEncoder().encode(opts.secret ?? TEST_JWT_SECRET));
+}
+
+export async function createTestApp(kind: DatabaseKind, env: Env = {}): Promise<TestApp> {
+  const database = await createTestDatabase(kind);
+  const config = testConfig({ DATABASE_URL: database.url, ...env });
+  const { db, dialect } = openDatabase(config.databaseUrl, { poolSize: 4 });
+  await migrate(db, dialect, readMigrations(dialect));
+  const logs: string[] = [];
+  const deps: Deps = {
+    config,
+    db,
+    dialect,
+    vault: await createVault(config.encryptionSecret, config.previousEncryptionSecrets),
+    logger: createLogger('debug', (line) => logs.push(line)),
+    clock: () => new Date(),
+  };
+  const gateway = createApp(deps);
+
+  return {
+    deps,
+    database,
+    logs,
+    async request(path, init = {}) {
+      const { json, token, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (token) headers.set('authorization', `Bearer ${token}`);
+      let body = rest.body;
+      if (json !== undefined) {
+        headers.set('content-type', 'application/json');
+        body = JSON.stringify(json);
+      }
+      return gateway.app.request(`http://gateway.test${path}`, { ...rest, headers, body });
+    },
+    jwt: signTestJwt,
+    async close() {
+      await gateway.drain();
+      await db.destroy();
+      await database.drop();
+    },
+  };
+}
