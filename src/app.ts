@@ -3,20 +3,35 @@ import { authenticate } from './auth/caller.js';
 import { createJwtVerifier } from './auth/jwt.js';
 import { touchToken } from './auth/tokens-repo.js';
 import { tokensRoutes } from './auth/tokens-routes.js';
+import { gatewayHeaders } from './chat/gateway-headers.js';
+import { chatRoutes } from './chat/routes.js';
+import { createChatTelemetry } from './chat/telemetry.js';
 import type { Deps } from './deps.js';
 import { GatewayError, notFound } from './errors.js';
 import { accessLog } from './http/access-log.js';
 import type { AppEnv } from './http/app-env.js';
+import { corsFor } from './http/cors.js';
 import { onError } from './http/error-response.js';
 import { requestId } from './http/request-id.js';
+import { rateLimit } from './limits/rate-limit-middleware.js';
+import { createMemoryRateLimiter, type RateLimiter } from './limits/rate-limiter.js';
 import { healthRoutes } from './ops/health-routes.js';
-import { createTouchCoalescer, type TouchCoalescer } from './usage/touch-coalescer.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
+import { httpMetrics } from './ops/metrics-middleware.js';
+import { metricsRoutes } from './ops/metrics-routes.js';
+import { createTouchCoalescer } from './usage/touch-coalescer.js';
 import { keysRoutes } from './vault/keys-routes.js';
 
 export interface GatewayApp {
   app: Hono<AppEnv>;
+  metrics: Metrics;
   /** Finishes writes that were deferred off the hot path; call before closing the database. */
   drain(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** A shared limiter (Redis) when several instances run; in-process otherwise. */
+  limiter?: RateLimiter;
 }
 
 const TOUCH_INTERVAL_MS = 5_000;
@@ -27,32 +42,39 @@ const methodNotAllowed = () => {
     'invalid_request_error',
     'method_not_allowed',
     'Method not allowed on this route.',
+    {
+      retryable: false,
+    },
   );
 };
 
-export function createApp(deps: Deps): GatewayApp {
-  const { logger } = deps;
-  const tokenTouches: TouchCoalescer = createTouchCoalescer(
+export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
+  const { logger, config } = deps;
+  const metrics = createMetrics();
+  const tokenTouches = createTouchCoalescer(
     TOUCH_INTERVAL_MS,
     (id, at) => touchToken(deps.db, id, at),
     () => logger.warn('could not record token use'),
   );
-  const auth = {
-    verifyJwt: createJwtVerifier(deps.config.jwt),
-    db: deps.db,
-    tokenTouches,
-    clock: deps.clock,
-  };
+  const telemetry = createChatTelemetry({ db: deps.db, metrics, logger, touchIntervalMs: TOUCH_INTERVAL_MS });
+  const auth = { verifyJwt: createJwtVerifier(config.jwt), db: deps.db, tokenTouches, clock: deps.clock };
 
   const app = new Hono<AppEnv>();
   app.use('*', requestId());
   app.use('*', accessLog(logger));
+  app.use('*', httpMetrics(metrics));
   app.onError(onError(logger));
   app.notFound(() => {
     throw notFound('route_not_found', 'No such route.');
   });
+  const cors = corsFor(config.corsOrigins);
+  if (cors) {
+    app.use('/v1/*', cors);
+    app.use('/api/*', cors);
+  }
 
   app.route('/', healthRoutes(deps));
+  app.route('/', metricsRoutes(metrics));
 
   app.use('/api/user/tokens', authenticate(auth, { jwtOnly: true }));
   app.use('/api/user/tokens/*', authenticate(auth, { jwtOnly: true }));
@@ -61,19 +83,32 @@ export function createApp(deps: Deps): GatewayApp {
   app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/user/tokens') ? next() : anyCaller(c, next)));
   app.route('/api/user/api-keys', keysRoutes(deps));
 
-  for (const path of [
+  const limiter =
+    opts.limiter ?? (config.rateLimitRpm > 0 ? createMemoryRateLimiter(config.rateLimitRpm) : undefined);
+  app.use('/v1/*', anyCaller);
+  if (limiter)
+    app.use('/v1/*', rateLimit(limiter, config.rateLimitRpm, { onLimited: () => metrics.rateLimited.inc() }));
+  app.use('/v1/chat/*', gatewayHeaders());
+  app.route('/v1', chatRoutes(deps, telemetry));
+
+  const routes = [
     '/healthz',
     '/readyz',
+    '/metrics',
     '/api/user/tokens',
     '/api/user/tokens/:id',
     '/api/user/api-keys',
     '/api/user/api-keys/:id',
-  ]) {
-    app.all(path, methodNotAllowed);
-  }
+    '/v1/chat/completions',
+    '/v1/models',
+  ];
+  for (const path of routes) app.all(path, methodNotAllowed);
 
   return {
     app,
-    drain: () => tokenTouches.flush(),
+    metrics,
+    drain: async () => {
+      await Promise.all([tokenTouches.flush(), telemetry.drain()]);
+    },
   };
 }

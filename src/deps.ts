@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Logger } from './ops/logger.js';
+import type { UpstreamClient } from './providers/types.js';
 import type { Database, Dialect } from './store/schema.js';
 import type { Vault } from './vault/index.js';
 
@@ -15,4 +16,6 @@ export interface Deps {
   vault: Vault;
   logger: Logger;
   clock: () => Date;
+  /** How upstream providers are called: undici on Node, fetch on Workers. */
+  upstream: UpstreamClient;
 }

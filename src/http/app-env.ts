@@ -5,5 +5,7 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     caller: Caller;
+    /** Set by the chat route once a key is chosen; becomes x-gateway-provider / x-gateway-key-source. */
+    gateway: { provider: string; keySource: 'user' | 'system' };
   };
 }

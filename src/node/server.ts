@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../ops/logger.js';
 import { migrate } from '../store/migrate.js';
 import { openDatabase, readMigrations } from '../store/node-db.js';
 import { createVault } from '../vault/index.js';
+import { createUndiciUpstream } from './undici-upstream.js';
 
 export interface RunningGateway {
   url: string;
@@ -25,7 +26,8 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
   const applied = await migrate(db, dialect, readMigrations(dialect));
   if (applied.length > 0) logger.info('migrations applied', { count: applied.length, last: applied.at(-1) });
   const vault = await createVault(config.encryptionSecret, config.previousEncryptionSecrets);
-  const deps: Deps = { config, db, dialect, vault, logger, clock: () => new Date() };
+  const upstream = createUndiciUpstream();
+  const deps: Deps = { config, db, dialect, vault, logger, clock: () => new Date(), upstream };
   const gateway = createApp(deps);
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -43,6 +45,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       closing ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await gateway.drain();
+        await upstream.close?.();
         await db.destroy();
       })();
       return closing;

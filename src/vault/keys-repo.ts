@@ -179,17 +179,17 @@ export async function deleteKey(db: Kysely<Database>, userId: string, id: string
   return Number(result.numDeletedRows) > 0;
 }
 
-/** The caller's active keys for one provider, newest first: the order key choice tries them in. */
+/** The caller's active keys for these providers, newest first: the order key choice tries them in. */
 export async function activeSealedKeys(
   db: Kysely<Database>,
   userId: string,
-  provider: Provider,
+  providers: Provider[],
 ): Promise<SealedKey[]> {
   const rows = await db
     .selectFrom('api_keys')
     .select(['id', 'provider', 'key_name', 'key_preview', 'encrypted_key'])
     .where('user_id', '=', userId)
-    .where('provider', '=', provider)
+    .where('provider', 'in', providers)
     .where('is_active', '=', 1)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
@@ -203,6 +203,23 @@ export async function activeSealedKeys(
   }));
 }
 
-export async function touchKey(db: Kysely<Database>, id: string, at: string): Promise<void> {
-  await db.updateTable('api_keys').set({ last_used_at: at }).where('id', '=', id).execute();
+export async function touchKey(db: Kysely<Database>, userId: string, id: string, at: string): Promise<void> {
+  await db
+    .updateTable('api_keys')
+    .set({ last_used_at: at })
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Which providers the caller holds at least one active key for. */
+export async function activeProvidersOf(db: Kysely<Database>, userId: string): Promise<Set<Provider>> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select('provider')
+    .distinct()
+    .where('user_id', '=', userId)
+    .where('is_active', '=', 1)
+    .execute();
+  return new Set(rows.map((r) => r.provider as Provider));
 }

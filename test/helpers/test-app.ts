@@ -2,6 +2,7 @@ import { SignJWT } from 'jose';
 import { createApp } from '../../src/app.js';
 import type { Env } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
+import { createUndiciUpstream } from '../../src/node/undici-upstream.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { migrate } from '../../src/store/migrate.js';
 import { openDatabase, readMigrations } from '../../src/store/node-db.js';
@@ -44,6 +45,7 @@ export async function createTestApp(kind: DatabaseKind, env: Env = {}): Promise<
     vault: await createVault(config.encryptionSecret, config.previousEncryptionSecrets),
     logger: createLogger('debug', (line) => logs.push(line)),
     clock: () => new Date(),
+    upstream: createUndiciUpstream(),
   };
   const gateway = createApp(deps);
 
@@ -65,6 +67,7 @@ export async function createTestApp(kind: DatabaseKind, env: Env = {}): Promise<
     jwt: signTestJwt,
     async close() {
       await gateway.drain();
+      await deps.upstream.close?.();
       await db.destroy();
       await database.drop();
     },

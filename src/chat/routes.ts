@@ -1,0 +1,76 @@
+import { Hono } from 'hono';
+import type { ProviderId } from '../config.js';
+import type { Deps } from '../deps.js';
+import type { AppEnv } from '../http/app-env.js';
+import { readJson } from '../http/read-json.js';
+import { parseBody } from '../http/validate.js';
+import { adapterFor, NATIVE_PROVIDERS } from '../providers/registry.js';
+import type { CallContext, ChatRequest } from '../providers/types.js';
+import { type ChatTelemetry, callObserver } from './call-observer.js';
+import { forwardChat } from './forward.js';
+import { listModels } from './models.js';
+import { pickKey } from './pick-key.js';
+import { routeModel } from './route-model.js';
+import { chatRequestSchema, includeUsageOf } from './schema.js';
+
+/** `/v1`: chat completions and the model list, behind authentication and the rate limit. */
+export function chatRoutes(deps: Deps, telemetry: ChatTelemetry): Hono<AppEnv> {
+  const { config } = deps;
+  const app = new Hono<AppEnv>();
+  const pickDeps = {
+    db: deps.db,
+    vault: deps.vault,
+    logger: deps.logger,
+    systemOpenRouterKey: config.openrouterApiKey,
+    nativeProviders: NATIVE_PROVIDERS,
+    onDecryptFailure: telemetry.onDecryptFailure,
+  };
+
+  app.post('/chat/completions', async (c) => {
+    const caller = c.get('caller');
+    const chat = parseBody(chatRequestSchema, await readJson(c.req.raw, config.maxBodyBytes)) as ChatRequest;
+    const route = routeModel(chat.model);
+    const picked = await pickKey(pickDeps, caller.userId, chat.model, route);
+    c.set('gateway', { provider: picked.provider, keySource: picked.keySource });
+    const adapter = adapterFor(picked.provider);
+    const call: CallContext = {
+      provider: picked.provider,
+      upstreamModel: picked.upstreamModel,
+      apiKey: picked.apiKey,
+      keyLabel: picked.keyLabel,
+      keySource: picked.keySource,
+      baseUrl: config.baseUrls[picked.provider as ProviderId],
+      stream: chat.stream === true,
+      includeUsage: includeUsageOf(chat),
+      attribution: { referer: config.openrouterReferer, title: config.openrouterTitle },
+    };
+    if (picked.keyId) telemetry.onKeyUsed(caller.userId, picked.keyId);
+    const result = await forwardChat({
+      upstream: deps.upstream,
+      adapter,
+      chat,
+      call,
+      clientSignal: c.req.raw.signal,
+      firstByteTimeoutMs: config.upstreamTimeoutMs,
+      idleTimeoutMs: config.streamIdleTimeoutMs,
+      observer: callObserver(telemetry, {
+        requestId: c.get('requestId'),
+        userId: caller.userId,
+        provider: picked.provider,
+        keySource: picked.keySource,
+        model: chat.model,
+        stream: call.stream,
+      }),
+    });
+    const headers: Record<string, string> = { 'content-type': result.contentType };
+    if (call.stream) {
+      headers['cache-control'] = 'no-cache';
+      headers['x-accel-buffering'] = 'no';
+    }
+    return new Response(result.body, { status: result.status, headers });
+  });
+
+  app.get('/models', async (c) => c.json(await listModels(deps, c.get('caller').userId)));
+
+  return app;
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import type { ChatRequest } from '../providers/types.js';
+
+/**
+ * What the gateway relies on is checked; every other field passes through untouched (loose
+ * objects), so new OpenAI parameters reach providers that know them without a release here.
+ */
+const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:@+/-]*$/;
+
+export const modelId = z
+  .string({ error: 'must be a string' })
+  .min(1, 'must not be empty')
+  .max(256, 'must be at most 256 characters')
+  .regex(MODEL_ID, 'may contain only letters, digits and . _ : @ + / -')
+  .refine((m) => !m.split('/').some((seg) => seg === '' || seg === '.' || seg === '..'), {
+    message: 'must not contain empty, "." or ".." path segments',
+  });
+
+const textPart = z.looseObject({ type: z.literal('text'), text: z.string() });
+const imagePart = z.looseObject({
+  type: z.literal('image_url'),
+  image_url: z.looseObject({
+    url: z
+      .string()
+      .min(1)
+      .max(20 * 1024 * 1024),
+    detail: z.enum(['auto', 'low', 'high']).optional(),
+  }),
+});
+const otherPart = z
+  .looseObject({ type: z.string().min(1) })
+  .refine((p) => p.type !== 'text' && p.type !== 'image_url', {
+    message: 'is malformed',
+  });
+const contentPart = z.union([textPart, imagePart, otherPart]);
+const content = z.union([z.string(), z.array(contentPart)]);
+
+const toolCall = z.looseObject({
+  id: z.string().min(1),
+  type: z.string().optional(),
+  function: z.looseObject({ name: z.string().min(1), arguments: z.string() }).optional(),
+});
+
+const message = z.discriminatedUnion('role', [
+  z.looseObject({ role: z.literal('system'), content, name: z.string().optional() }),
+  z.looseObject({ role: z.literal('developer'), content, name: z.string().optional() }),
+  z.looseObject({ role: z.literal('user'), content, name: z.string().optional() }),
+  z.looseObject({
+    role: z.literal('assistant'),
+    content: content.nullish(),
+    name: z.string().optional(),
+    tool_calls: z.array(toolCall).optional(),
+  }),
+  z.looseObject({ role: z.literal('tool'), content, tool_call_id: z.string().min(1) }),
+  z.looseObject({ role: z.literal('function'), content: z.string().nullable(), name: z.string() }),
+]);
+
+const tool = z.looseObject({
+  type: z.string().min(1),
+  function: z
+    .looseObject({
+      name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -'),
+      description: z.string().optional(),
+      parameters: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
+});
+
+const range = (min: number, max: number) => z.number({ error: 'must be a number' }).min(min).max(max);
+const positiveInt = z.number({ error: 'must be an integer' }).int('must be an integer').min(1);
+
+export const chatRequestSchema = z.looseObject({
+  model: modelId,
+  messages: z
+    .array(message, { error: 'must be an array of messages' })
+    .min(1, 'must contain at least one message'),
+  stream: z.boolean({ error: 'must be a boolean' }).nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  tools: z.array(tool).max(128).nullish(),
+  temperature: range(0, 2).nullish(),
+  top_p: range(0, 1).nullish(),
+  n: z.number().int().min(1).max(128).nullish(),
+  max_tokens: positiveInt.nullish(),
+  max_completion_tokens: positiveInt.nullish(),
+  presence_penalty: range(-2, 2).nullish(),
+  frequency_penalty: range(-2, 2).nullish(),
+  top_logprobs: z.number().int().min(0).max(20).nullish(),
+  seed: z.number().int().nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+  response_format: z.looseObject({ type: z.string().min(1) }).nullish(),
+});
+
+export function includeUsageOf(chat: ChatRequest): boolean {
+  return chat.stream === true && chat.stream_options?.include_usage === true;
+}
+
+export type ParsedChat = z.output<typeof chatRequestSchema> & ChatRequest;

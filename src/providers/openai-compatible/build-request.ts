@@ -1,0 +1,62 @@
+/**
+ * The upstream calls for OpenAI, OpenRouter and Meta's compat API: the client's body forwarded as
+ * is, with only the model id replaced (and usage always requested when streaming).
+ * Docs: /work/shared/reference/openai-chat.md §1, openrouter-meta.md (headers, Meta's SSE accept),
+ * key-formats.md §3 (the key check per provider).
+ */
+import type { CallContext, ChatRequest, ProviderId, UpstreamRequest } from '../types.js';
+
+const USER_AGENT = 'byok-gateway';
+
+/** Config already strips trailing slashes from base URLs; this keeps direct callers honest too. */
+function endpoint(baseUrl: string, path: string): string {
+  return `${baseUrl.endsWith('/') ? baseUrl.replace(/\/+$/, '') : baseUrl}${path}`;
+}
+
+function headersFor(apiKey: string, accept: string): Record<string, string> {
+  return { authorization: `Bearer ${apiKey}`, accept, 'user-agent': USER_AGENT };
+}
+
+/**
+ * `POST {baseUrl}/chat/completions`. When streaming, `stream_options.include_usage` is forced on
+ * (other `stream_options` fields kept) so the gateway can count tokens even when the client did
+ * not ask; the stream transform removes the usage again for such a client. Meta's compat endpoint
+ * wants `accept: text/event-stream` for a stream, which is harmless elsewhere.
+ */
+export function buildRequest(chat: ChatRequest, call: CallContext): UpstreamRequest {
+  const body: ChatRequest = { ...chat, model: call.upstreamModel };
+  if (call.stream) body.stream_options = { ...chat.stream_options, include_usage: true };
+  const headers = headersFor(call.apiKey, call.stream ? 'text/event-stream' : 'application/json');
+  headers['content-type'] = 'application/json';
+  if (call.provider === 'openrouter') {
+    headers['HTTP-Referer'] = call.attribution.referer;
+    headers['X-Title'] = call.attribution.title;
+  }
+  return {
+    method: 'POST',
+    url: endpoint(call.baseUrl, '/chat/completions'),
+    headers,
+    body: JSON.stringify(body),
+  };
+}
+
+/**
+ * The free call that tells whether a key works: `GET /models` for OpenAI and Meta (401 when the
+ * key is bad); `GET /key` for OpenRouter, whose `/models` is public and answers 200 to any key.
+ */
+export function verifyKeyRequestFor(provider: ProviderId, apiKey: string, baseUrl: string): UpstreamRequest {
+  const path = provider === 'openrouter' ? '/key' : '/models';
+  return { method: 'GET', url: endpoint(baseUrl, path), headers: headersFor(apiKey, 'application/json') };
+}
+
+/**
+ * The provider of a key, for `ProviderAdapter.verifyKeyRequest`, which is not told it. Reliable
+ * because storage refuses `sk-or-` keys under any provider but OpenRouter (key-formats.ts).
+ */
+function providerOfKey(apiKey: string): ProviderId {
+  return apiKey.startsWith('sk-or-') ? 'openrouter' : 'openai';
+}
+
+export function verifyKeyRequest(apiKey: string, baseUrl: string): UpstreamRequest {
+  return verifyKeyRequestFor(providerOfKey(apiKey), apiKey, baseUrl);
+}

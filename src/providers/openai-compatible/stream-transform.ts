@@ -1,0 +1,185 @@
+/**
+ * Upstream SSE (OpenAI, OpenRouter, Meta compat) → the client's SSE, forwarding as much as it can
+ * byte for byte. Each `data:` event is forwarded as received (re-framed to `\n\n` only if it came
+ * with CRs or other field lines) unless a cheap test says it may carry usage or an error; only
+ * then is it parsed, and only a chunk that must change is re-serialised:
+ * - comment lines (`: OPENROUTER PROCESSING`) and `event:` lines are dropped;
+ * - usage goes to `hooks.onUsage`; if the client did not ask for it, a usage-only chunk is dropped
+ *   and usage riding on a chunk with choices is cut out of it;
+ * - an upstream error (truthy `error`, a choice finishing with `"error"`, an `event: error`) becomes
+ *   our one final error event; nothing after it, or after `[DONE]`, is forwarded;
+ * - an upstream that ends without either gets an error event, never a clean end.
+ * A bad chunk is data, not a throw: nothing here throws into the stream.
+ */
+import { errorEvent, type StreamError } from '../sse-error-event.js';
+import type { CallContext, StreamHooks } from '../types.js';
+import { ByteQueue } from './byte-queue.js';
+import { providerName } from './provider-name.js';
+import { type SseEvent, SseEventSplitter } from './sse-events.js';
+import { codeOf, embeddedError, isRecord, pickMessage, safeMessage } from './upstream-message.js';
+import { toUsage } from './usage.js';
+
+const encoder = new TextEncoder();
+const DONE_EVENT = encoder.encode('data: [DONE]\n\n');
+const DONE = '[DONE]';
+
+/**
+ * Whether a data payload may carry usage or an error, tested before any parse. It matches only
+ * real JSON keys: inside a JSON string every `"` is escaped (`\"`), so text such as `"usage": {`
+ * in a message reaches the wire as `\"usage\": {`, which this does not match. A quote followed by
+ * `usage"` then `:` can only be a key (string values are followed by `,` `}` or `]`, never `:`).
+ * A stray match costs one parse and nothing more; a key spelt with `\u` escapes would be missed,
+ * which no provider does.
+ */
+const MAY_MATTER = /"(?:usage"\s*:\s*\{|error"\s*:|finish_reason"\s*:\s*"error")/;
+
+const INCOMPLETE: StreamError = {
+  message: 'The upstream stream ended before it finished.',
+  type: 'upstream_error',
+  code: 'upstream_stream_incomplete',
+};
+
+const RELAY_FAILED: StreamError = {
+  message: 'The gateway could not relay the rest of the stream.',
+  type: 'api_error',
+  code: 'stream_relay_failed',
+};
+
+/** The payload as a JSON object, or undefined when it is not one (a bad chunk is data). */
+function parseObject(data: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(data);
+    return isRecord(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Re-frames a data payload: one `data:` line per line of it, then the blank line. */
+function dataEvent(data: string): Uint8Array {
+  return encoder.encode(`data: ${data.includes('\n') ? data.replaceAll('\n', '\ndata: ') : data}\n\n`);
+}
+
+export function streamTransform(
+  call: CallContext,
+  hooks: StreamHooks,
+): TransformStream<Uint8Array, Uint8Array> {
+  const name = providerName(call.provider);
+  const splitter = new SseEventSplitter();
+  const out = new ByteQueue();
+  /** `[DONE]` or an error event has been emitted: the client stream is finished. */
+  let ended = false;
+
+  function end(err: StreamError): void {
+    out.push(errorEvent(err));
+    ended = true;
+  }
+
+  function upstreamFailure(message: string | undefined, code: string): void {
+    const text = message ? safeMessage(message, call.apiKey) : 'the generation failed';
+    end({ message: `${name}: ${text}`, type: 'upstream_error', code });
+  }
+
+  function forward(event: SseEvent, data: string): void {
+    out.push(event.canonical ? event.raw : dataEvent(data));
+  }
+
+  function reportUsage(value: unknown): void {
+    const usage = toUsage(value);
+    if (!usage) return;
+    try {
+      hooks.onUsage(usage);
+    } catch {
+      // Accounting must never break the client's stream.
+    }
+  }
+
+  /** `event: error`: whatever its data holds is the error. */
+  function namedError(data: string | undefined): void {
+    let body: unknown;
+    try {
+      body = data === undefined ? undefined : JSON.parse(data);
+    } catch {
+      upstreamFailure(data, 'upstream_error');
+      return;
+    }
+    const found = isRecord(body) ? embeddedError(body) : undefined;
+    const code = isRecord(body) && isRecord(body.error) ? body.error.code : undefined;
+    upstreamFailure(found?.message ?? pickMessage(body), found?.code ?? codeOf(code, 'upstream_error'));
+  }
+
+  /** A payload that may carry usage or an error; `chunk` is its parse. */
+  function inspect(event: SseEvent, data: string, chunk: Record<string, unknown>): void {
+    const usage = isRecord(chunk.usage) ? chunk.usage : undefined;
+    if (usage) reportUsage(usage);
+    const failure = embeddedError(chunk);
+    if (failure) upstreamFailure(failure.message, failure.code);
+    else if (!usage || call.includeUsage) forward(event, data);
+    else if (Array.isArray(chunk.choices) && chunk.choices.length > 0) {
+      // The client did not ask for usage (we asked on its behalf): cut it out of this chunk. A
+      // usage-only chunk (`choices: []`) is dropped whole.
+      delete chunk.usage;
+      out.push(encoder.encode(`data: ${JSON.stringify(chunk)}\n\n`));
+    }
+  }
+
+  function onEvent(event: SseEvent): void {
+    const { data } = event;
+    if (ended) return;
+    if (event.event === 'error') namedError(data);
+    else if (data === DONE) {
+      out.push(DONE_EVENT.slice()); // a copy: whoever reads the stream may keep or transfer it
+      ended = true;
+    } else if (data !== undefined) {
+      // (undefined: comments, bare `event:`/`id:`/`retry:` lines; dropped)
+      const chunk = MAY_MATTER.test(data) ? parseObject(data) : undefined;
+      if (chunk) inspect(event, data, chunk);
+      else forward(event, data); // nothing to see, or not JSON: forwarded as it came
+    }
+  }
+
+  /** The last event lacked its blank line: only a `[DONE]` or an error in it still counts. */
+  function onIncomplete(event: SseEvent): void {
+    if (event.data === DONE || event.event === 'error') onEvent(event);
+    else if (event.data !== undefined && MAY_MATTER.test(event.data)) {
+      const chunk = parseObject(event.data);
+      const failure = chunk ? embeddedError(chunk) : undefined;
+      if (failure) upstreamFailure(failure.message, failure.code);
+    }
+  }
+
+  function interruption(): StreamError {
+    try {
+      const err = hooks.interruption();
+      return err ? { message: err.message, type: err.type, code: err.code } : INCOMPLETE;
+    } catch {
+      return INCOMPLETE;
+    }
+  }
+
+  function emit(controller: TransformStreamDefaultController<Uint8Array>): void {
+    const bytes = out.take();
+    if (bytes) controller.enqueue(bytes);
+  }
+
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      if (ended) return;
+      try {
+        splitter.push(chunk, onEvent);
+      } catch {
+        if (!ended) end(RELAY_FAILED);
+      }
+      emit(controller);
+    },
+    flush(controller) {
+      try {
+        if (!ended) splitter.finish(onIncomplete);
+        if (!ended) end(interruption());
+      } catch {
+        if (!ended) end(RELAY_FAILED);
+      }
+      emit(controller);
+    },
+  });
+}

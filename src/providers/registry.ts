@@ -1,0 +1,21 @@
+import type { ProviderId } from '../config.js';
+import { openAICompatibleAdapter } from './openai-compatible/index.js';
+import type { ProviderAdapter } from './types.js';
+
+/**
+ * Which adapter speaks to which provider. Anthropic and Google have no native adapter yet, so
+ * their models go through OpenRouter (pick-key consults NATIVE_PROVIDERS).
+ */
+const ADAPTERS: Partial<Record<ProviderId, ProviderAdapter>> = {
+  openai: openAICompatibleAdapter,
+  meta: openAICompatibleAdapter,
+  openrouter: openAICompatibleAdapter,
+};
+
+export const NATIVE_PROVIDERS: ReadonlySet<ProviderId> = new Set(Object.keys(ADAPTERS) as ProviderId[]);
+
+export function adapterFor(provider: ProviderId): ProviderAdapter {
+  const adapter = ADAPTERS[provider];
+  if (!adapter) throw new Error(`no adapter for ${provider}`);
+  return adapter;
+}
