@@ -1,0 +1,294 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeProvider, startFakeOpenAICompatible } from '../fakes/openai-compatible-server.js';
+import { TEST_ENCRYPTION_SECRET, TEST_JWT_SECRET } from '../helpers/config.js';
+import { secretsOnDisk } from '../helpers/databases.js';
+import { fakeKey, type KeyProvider } from '../helpers/keys.js';
+import { baseEnv, type GatewayProcess, startGatewayProcess } from '../helpers/spawn-gateway.js';
+import { signTestJwt } from '../helpers/test-app.js';
+
+/** The real server process, driven by the official openai SDK as users drive it. */
+describe('the official openai SDK against the gateway', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'byok-sdk-'));
+  const dbPath = join(dir, 'gateway.db');
+  const systemKey = fakeKey('openrouter');
+  const usedKeys: string[] = [systemKey];
+  let fakes: Record<'openai' | 'openrouter' | 'meta', FakeProvider>;
+  let gw: GatewayProcess;
+  let n = 0;
+
+  beforeAll(async () => {
+    const [openai, openrouter, meta] = await Promise.all([
+      startFakeOpenAICompatible({ flavour: 'openai' }),
+      startFakeOpenAICompatible({ flavour: 'openrouter' }),
+      startFakeOpenAICompatible({ flavour: 'meta' }),
+    ]);
+    fakes = { openai, openrouter, meta };
+    gw = await startGatewayProcess({
+      cwd: dir,
+      env: baseEnv({
+        API_KEY_ENCRYPTION_SECRET: TEST_ENCRYPTION_SECRET,
+        JWT_SECRET: TEST_JWT_SECRET,
+        DATABASE_URL: `file:${dbPath}`,
+        OPENAI_BASE_URL: openai.baseUrl,
+        OPENROUTER_BASE_URL: openrouter.baseUrl,
+        META_BASE_URL: meta.baseUrl,
+        OPENROUTER_API_KEY: systemKey,
+        RATE_LIMIT_RPM: '0',
+        LOG_LEVEL: 'debug',
+      }),
+    });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await Promise.all(Object.values(fakes ?? {}).map((f) => f.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    for (const f of Object.values(fakes)) f.clear();
+  });
+
+  async function newUser(keys: KeyProvider[] = []) {
+    const jwt = await signTestJwt(`sdk-user-${++n}`);
+    const stored: Record<string, { id: string; apiKey: string }> = {};
+    for (const provider of keys) {
+      const apiKey = fakeKey(provider);
+      usedKeys.push(apiKey);
+      const res = await fetch(`${gw.url}/api/user/api-keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ provider, apiKey }),
+      });
+      expect(res.status).toBe(201);
+      stored[provider] = { id: (await res.json()).id, apiKey };
+    }
+    const client = new OpenAI({ apiKey: jwt, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+    return { jwt, stored, client };
+  }
+
+  async function collect(stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>) {
+    let text = '';
+    const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) {
+      chunks.push(chunk);
+      text += chunk.choices[0]?.delta?.content ?? '';
+    }
+    return { text, chunks };
+  }
+
+  it.each([
+    ['openai', 'openai/gpt-4o-mini', 'gpt-4o-mini'],
+    ['meta', 'meta-llama/Llama-3.3-70B-Instruct', 'Llama-3.3-70B-Instruct'],
+    ['openrouter', 'openrouter/mistralai/mistral-large', 'mistralai/mistral-large'],
+  ] as const)(
+    'answers and streams through the caller’s own %s key',
+    async (provider, model, upstreamModel) => {
+      const { client, stored } = await newUser([provider]);
+      const { data, response } = await client.chat.completions
+        .create({ model, messages: [{ role: 'user', content: `plain ${provider}` }] })
+        .withResponse();
+      expect(data.choices[0]?.message.content).toBe(`echo: plain ${provider}`);
+      expect(response.headers.get('x-gateway-provider')).toBe(provider);
+      expect(response.headers.get('x-gateway-key-source')).toBe('user');
+
+      const stream = await client.chat.completions.create({
+        model,
+        stream: true,
+        messages: [{ role: 'user', content: `streamed ${provider}` }],
+      });
+      const { text, chunks } = await collect(stream);
+      expect(text).toBe(`echo: streamed ${provider}`);
+      expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('stop');
+      expect(chunks.some((c) => c.usage)).toBe(false);
+      const seen = fakes[provider].requests;
+      expect(seen.map((r) => r.key)).toEqual([stored[provider]!.apiKey, stored[provider]!.apiKey]);
+      expect(seen.every((r) => r.body?.model === upstreamModel)).toBe(true);
+    },
+  );
+
+  it('follows the routing matrix: own key, own OpenRouter key, system key, inactive and deleted keys skipped', async () => {
+    const ask = async (client: OpenAI) =>
+      (
+        await client.chat.completions
+          .create({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'route me' }] })
+          .withResponse()
+      ).response.headers;
+    const own = await newUser(['openai', 'openrouter']);
+    expect((await ask(own.client)).get('x-gateway-provider')).toBe('openai');
+    const viaOr = await newUser(['openrouter']);
+    const orHeaders = await ask(viaOr.client);
+    expect([orHeaders.get('x-gateway-provider'), orHeaders.get('x-gateway-key-source')]).toEqual([
+      'openrouter',
+      'user',
+    ]);
+    const none = await newUser();
+    expect((await ask(none.client)).get('x-gateway-key-source')).toBe('system');
+
+    const skipped = await newUser(['openai', 'meta']);
+    await fetch(`${gw.url}/api/user/api-keys/${skipped.stored.openai!.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${skipped.jwt}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ isActive: false }),
+    });
+    await fetch(`${gw.url}/api/user/api-keys/${skipped.stored.meta!.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${skipped.jwt}` },
+    });
+    expect((await ask(skipped.client)).get('x-gateway-key-source')).toBe('system');
+    const metaRes = await skipped.client.chat.completions
+      .create({ model: 'meta/Llama-3.3-70B-Instruct', messages: [{ role: 'user', content: 'x' }] })
+      .withResponse();
+    expect(metaRes.response.headers.get('x-gateway-provider')).toBe('openrouter');
+    expect(fakes.openrouter.requests.at(-1)?.body?.model).toBe('meta-llama/Llama-3.3-70B-Instruct');
+  });
+
+  it('accepts a gateway token as the SDK api key', async () => {
+    const { jwt } = await newUser();
+    const minted = await (
+      await fetch(`${gw.url}/api/user/tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'sdk' }),
+      })
+    ).json();
+    usedKeys.push(minted.token);
+    const client = new OpenAI({ apiKey: minted.token, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+    const res = await client.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'tok' }],
+    });
+    expect(res.choices[0]?.message.content).toBe('echo: tok');
+    const models = await client.models.list();
+    expect(models.data.length).toBeGreaterThan(5);
+  });
+
+  it('passes tool calls through intact, streamed and not, and completes the round trip', async () => {
+    const { client } = await newUser(['openai']);
+    const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
+      {
+        type: 'function',
+        function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } },
+      },
+    ];
+    const first = await client.chat.completions.create({
+      model: 'openai/gpt-4o',
+      tools,
+      messages: [{ role: 'user', content: 'find cats' }],
+    });
+    const call = first.choices[0]?.message.tool_calls?.[0];
+    expect(first.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(call?.type === 'function' && call.function).toMatchObject({
+      name: 'lookup',
+      arguments: '{"q":"find cats"}',
+    });
+
+    const streamed = await client.chat.completions
+      .stream({ model: 'openai/gpt-4o', tools, messages: [{ role: 'user', content: 'find dogs' }] })
+      .finalChatCompletion();
+    const streamedCall = streamed.choices[0]?.message.tool_calls?.[0];
+    expect(streamedCall?.type === 'function' && JSON.parse(streamedCall.function.arguments)).toEqual({
+      q: 'find dogs',
+    });
+
+    const answer = await client.chat.completions.create({
+      model: 'openai/gpt-4o',
+      tools,
+      messages: [
+        { role: 'user', content: 'find cats' },
+        { role: 'assistant', content: null, tool_calls: first.choices[0]!.message.tool_calls! },
+        { role: 'tool', tool_call_id: call!.id, content: 'tabby' },
+      ],
+    });
+    expect(answer.choices[0]?.message.content).toBe('tool said: tabby');
+    expect(fakes.openai.requests.at(-1)?.body?.tools).toEqual(tools);
+  });
+
+  it('passes image parts through untouched', async () => {
+    const { client } = await newUser(['openai']);
+    const image = {
+      type: 'image_url' as const,
+      image_url: { url: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==', detail: 'low' as const },
+    };
+    const res = await client.chat.completions.create({
+      model: 'openai/gpt-4o',
+      messages: [{ role: 'user', content: [{ type: 'text', text: '!scenario image' }, image] }],
+    });
+    expect(res.choices[0]?.message.content).toContain('saw image: data:image/png;base64,iVBORw0K');
+    const sentMessages = fakes.openai.requests[0]?.body?.messages as { content: unknown[] }[];
+    expect(sentMessages[0]?.content[1]).toEqual(image);
+  });
+
+  it('honours stream_options.include_usage with exactly one usage chunk', async () => {
+    const { client } = await newUser(['openrouter']);
+    const stream = await client.chat.completions.create({
+      model: 'openai/gpt-4o',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'usage please' }],
+    });
+    const { chunks } = await collect(stream);
+    const withUsage = chunks.filter((c) => c.usage);
+    expect(withUsage).toHaveLength(1);
+    expect(withUsage[0]?.usage?.total_tokens).toBeGreaterThan(0);
+  });
+
+  it('raises RateLimitError on an upstream 429 and AuthenticationError on a rejected key', async () => {
+    const { client } = await newUser(['openai']);
+    const ask = (text: string) =>
+      client.chat.completions.create({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: text }] });
+    const limited = await ask('!scenario error 429').catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(OpenAI.RateLimitError);
+    expect((limited as InstanceType<typeof OpenAI.RateLimitError>).headers?.get('retry-after')).toBe('7');
+    const rejected = await ask('!scenario error 401').catch((e: unknown) => e);
+    expect(rejected).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((rejected as InstanceType<typeof OpenAI.AuthenticationError>).code).toBe('provider_key_rejected');
+  });
+
+  it('surfaces a cut stream as an error in the SDK, never as a clean finish', async () => {
+    const { client } = await newUser(['openai']);
+    const stream = await client.chat.completions.create({
+      model: 'openai/gpt-4o',
+      stream: true,
+      messages: [{ role: 'user', content: '!scenario cut' }],
+    });
+    await expect(collect(stream)).rejects.toThrow(/upstream/i);
+  });
+
+  it('aborts the upstream when the SDK aborts a stream', async () => {
+    const { client } = await newUser(['openai']);
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      { model: 'openai/gpt-4o', stream: true, messages: [{ role: 'user', content: '!scenario slow 200' }] },
+      { signal: controller.signal },
+    );
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    controller.abort();
+    await expect.poll(() => fakes.openai.aborted, { timeout: 3000 }).toBe(1);
+  });
+
+  it('completes 200 concurrent streams, each with its own answer', async () => {
+    const { client } = await newUser(['openrouter']);
+    const results = await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        const stream = await client.chat.completions.create({
+          model: 'openai/gpt-4o-mini',
+          stream: true,
+          messages: [{ role: 'user', content: `stream number ${i}` }],
+        });
+        return (await collect(stream)).text;
+      }),
+    );
+    results.forEach((text, i) => expect(text).toBe(`echo: stream number ${i}`));
+  });
+
+  it('never lets a key’s plaintext reach a log line or the database file', async () => {
+    await expect.poll(() => gw.output().includes('chat finished')).toBe(true);
+    const output = gw.output();
+    for (const key of usedKeys) expect(output).not.toContain(key);
+    expect(secretsOnDisk([dbPath, `${dbPath}-wal`], usedKeys)).toEqual([]);
+  });
+});
