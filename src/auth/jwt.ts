@@ -45,7 +45,13 @@ export function createJwtVerifier(jwt: Config['jwt']): JwtVerifier {
       return sub;
     } catch (err) {
       if (err instanceof GatewayError) throw err;
-      if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) {
+      // With a JWKS, anything that is not a verdict on the token (timeout, refused connection,
+      // a broken key set) means we could not check it: 503, so clients retry rather than re-login.
+      const jwksDown =
+        err instanceof errors.JWKSTimeout ||
+        err instanceof errors.JWKSInvalid ||
+        !(err instanceof errors.JOSEError);
+      if (jwt.jwksUrl && jwksDown) {
         throw new GatewayError(
           503,
           'service_unavailable',

@@ -24,8 +24,10 @@ export function splitStatements(text: string): string[] {
 }
 
 /**
- * Applies, in name order, the migrations not yet recorded in schema_migrations, each in its
- * own transaction. On PostgreSQL a session advisory lock serialises concurrent start-ups.
+ * Applies, in name order, the migrations not yet recorded in schema_migrations. PostgreSQL: a
+ * session advisory lock serialises concurrent start-ups, each migration in its own transaction.
+ * SQLite: one BEGIN IMMEDIATE transaction takes the write lock before reading what ran, so a
+ * second process waits (busy_timeout) and then finds everything applied.
  * Returns the names applied by this call.
  */
 export async function migrate(
@@ -35,29 +37,43 @@ export async function migrate(
 ): Promise<string[]> {
   const ordered = [...migrations].sort((a, b) => a.name.localeCompare(b.name));
   return db.connection().execute(async (conn) => {
-    if (dialect === 'postgres') await sql`SELECT pg_advisory_lock(${PG_MIGRATION_LOCK})`.execute(conn);
-    try {
+    const pending = async () => {
       await sql`CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`.execute(
         conn,
       );
       const done = new Set(
         (await conn.selectFrom('schema_migrations').select('name').execute()).map((r) => r.name),
       );
-      const applied: string[] = [];
-      for (const migration of ordered) {
-        if (done.has(migration.name)) continue;
-        await conn.transaction().execute(async (trx) => {
-          for (const statement of splitStatements(migration.sql)) await sql.raw(statement).execute(trx);
-          await trx
-            .insertInto('schema_migrations')
-            .values({ name: migration.name, applied_at: new Date().toISOString() })
-            .execute();
-        });
-        applied.push(migration.name);
+      return ordered.filter((m) => !done.has(m.name));
+    };
+    const apply = async (trx: Kysely<Database>, migration: Migration) => {
+      for (const statement of splitStatements(migration.sql)) await sql.raw(statement).execute(trx);
+      await trx
+        .insertInto('schema_migrations')
+        .values({ name: migration.name, applied_at: new Date().toISOString() })
+        .execute();
+    };
+
+    if (dialect === 'sqlite') {
+      await sql`BEGIN IMMEDIATE`.execute(conn);
+      try {
+        const todo = await pending();
+        for (const migration of todo) await apply(conn, migration);
+        await sql`COMMIT`.execute(conn);
+        return todo.map((m) => m.name);
+      } catch (err) {
+        await sql`ROLLBACK`.execute(conn);
+        throw err;
       }
-      return applied;
+    }
+
+    await sql`SELECT pg_advisory_lock(${PG_MIGRATION_LOCK})`.execute(conn);
+    try {
+      const todo = await pending();
+      for (const migration of todo) await conn.transaction().execute((trx) => apply(trx, migration));
+      return todo.map((m) => m.name);
     } finally {
-      if (dialect === 'postgres') await sql`SELECT pg_advisory_unlock(${PG_MIGRATION_LOCK})`.execute(conn);
+      await sql`SELECT pg_advisory_unlock(${PG_MIGRATION_LOCK})`.execute(conn);
     }
   });
 }

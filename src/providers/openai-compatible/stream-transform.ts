@@ -16,7 +16,7 @@ import type { CallContext, StreamHooks } from '../types.js';
 import { ByteQueue } from './byte-queue.js';
 import { providerName } from './provider-name.js';
 import { type SseEvent, SseEventSplitter } from './sse-events.js';
-import { codeOf, embeddedError, isRecord, pickMessage, safeMessage } from './upstream-message.js';
+import { embeddedError, isRecord, pickMessage, safeMessage } from './upstream-message.js';
 import { toUsage } from './usage.js';
 
 const encoder = new TextEncoder();
@@ -60,10 +60,15 @@ function dataEvent(data: string): Uint8Array {
   return encoder.encode(`data: ${data.includes('\n') ? data.replaceAll('\n', '\ndata: ') : data}\n\n`);
 }
 
-export function streamTransform(
-  call: CallContext,
-  hooks: StreamHooks,
-): TransformStream<Uint8Array, Uint8Array> {
+/** The relay's two steps; each returns the bytes for the client, if any (one chunk per call). */
+export interface StreamRelay {
+  /** One upstream chunk in. Never throws. */
+  push(chunk: Uint8Array): Uint8Array | undefined;
+  /** The upstream ended: `[DONE]` already sent, or the final error event. Never throws. */
+  finish(): Uint8Array | undefined;
+}
+
+export function createStreamRelay(call: CallContext, hooks: StreamHooks): StreamRelay {
   const name = providerName(call.provider);
   const splitter = new SseEventSplitter();
   const out = new ByteQueue();
@@ -96,16 +101,9 @@ export function streamTransform(
 
   /** `event: error`: whatever its data holds is the error. */
   function namedError(data: string | undefined): void {
-    let body: unknown;
-    try {
-      body = data === undefined ? undefined : JSON.parse(data);
-    } catch {
-      upstreamFailure(data, 'upstream_error');
-      return;
-    }
-    const found = isRecord(body) ? embeddedError(body) : undefined;
-    const code = isRecord(body) && isRecord(body.error) ? body.error.code : undefined;
-    upstreamFailure(found?.message ?? pickMessage(body), found?.code ?? codeOf(code, 'upstream_error'));
+    const body = data === undefined ? undefined : parseObject(data);
+    const found = body ? embeddedError(body) : undefined;
+    upstreamFailure(found?.message ?? (body ? pickMessage(body) : data), found?.code ?? 'upstream_error');
   }
 
   /** A payload that may carry usage or an error; `chunk` is its parse. */
@@ -128,7 +126,8 @@ export function streamTransform(
     if (ended) return;
     if (event.event === 'error') namedError(data);
     else if (data === DONE) {
-      out.push(DONE_EVENT.slice()); // a copy: whoever reads the stream may keep or transfer it
+      // As received when already canonical; else a copy, since whoever reads may keep or transfer it.
+      out.push(event.canonical ? event.raw : DONE_EVENT.slice());
       ended = true;
     } else if (data !== undefined) {
       // (undefined: comments, bare `event:`/`id:`/`retry:` lines; dropped)
@@ -157,29 +156,42 @@ export function streamTransform(
     }
   }
 
-  function emit(controller: TransformStreamDefaultController<Uint8Array>): void {
-    const bytes = out.take();
-    if (bytes) controller.enqueue(bytes);
-  }
-
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      if (ended) return;
+  return {
+    push(chunk) {
+      if (ended) return undefined;
       try {
         splitter.push(chunk, onEvent);
       } catch {
         if (!ended) end(RELAY_FAILED);
       }
-      emit(controller);
+      return out.take();
     },
-    flush(controller) {
+    finish() {
       try {
         if (!ended) splitter.finish(onIncomplete);
         if (!ended) end(interruption());
       } catch {
         if (!ended) end(RELAY_FAILED);
       }
-      emit(controller);
+      return out.take();
+    },
+  };
+}
+
+/** The relay as the TransformStream a ProviderAdapter returns. */
+export function streamTransform(
+  call: CallContext,
+  hooks: StreamHooks,
+): TransformStream<Uint8Array, Uint8Array> {
+  const relay = createStreamRelay(call, hooks);
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      const bytes = relay.push(chunk);
+      if (bytes) controller.enqueue(bytes);
+    },
+    flush(controller) {
+      const bytes = relay.finish();
+      if (bytes) controller.enqueue(bytes);
     },
   });
 }

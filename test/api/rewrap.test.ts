@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVault } from '../../src/vault/index.js';
+import { rewrapAll } from '../../src/vault/rewrap.js';
+import { TEST_ENCRYPTION_SECRET } from '../helpers/config.js';
+import { DATABASE_KINDS } from '../helpers/databases.js';
+import { fakeKey } from '../helpers/keys.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+const NEW_SECRET = 'a-brand-new-encryption-secret-0123456789-abcdef';
+
+describe.each(DATABASE_KINDS)('rotating the encryption secret on %s', (kind) => {
+  let t: TestApp;
+  const stored: { id: string; apiKey: string }[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+    const token = await t.jwt('rotator');
+    for (const provider of ['openai', 'openrouter', 'google'] as const) {
+      const apiKey = fakeKey(provider);
+      const res = await t.request('/api/user/api-keys', {
+        method: 'POST',
+        token,
+        json: { provider, apiKey },
+      });
+      stored.push({ id: (await res.json()).id, apiKey });
+    }
+  });
+  afterAll(async () => t.close());
+
+  it('moves every row to the new secret, keeping each key readable, and is a no-op the second time', async () => {
+    const rotated = await createVault(NEW_SECRET, [TEST_ENCRYPTION_SECRET]);
+    expect(await rewrapAll(t.deps.db, rotated)).toEqual({
+      rewrapped: 3,
+      alreadyCurrent: 0,
+      unreadable: 0,
+      skipped: 0,
+    });
+    const rows = await t.deps.db.selectFrom('api_keys').selectAll().execute();
+    for (const row of rows) {
+      expect(rotated.kidOf(row.encrypted_key)).toBe(rotated.currentKid);
+      const binding = { userId: row.user_id, keyId: row.id, provider: row.provider };
+      expect(await rotated.open(row.encrypted_key, binding)).toBe(
+        stored.find((s) => s.id === row.id)?.apiKey,
+      );
+    }
+    const onlyNew = await createVault(NEW_SECRET);
+    expect(await rewrapAll(t.deps.db, onlyNew)).toEqual({
+      rewrapped: 0,
+      alreadyCurrent: 3,
+      unreadable: 0,
+      skipped: 0,
+    });
+  });
+
+  it('reports rows it cannot read without touching them', async () => {
+    const unrelated = await createVault('an-unrelated-secret-that-opens-nothing-0123456');
+    const before = await t.deps.db.selectFrom('api_keys').selectAll().orderBy('id').execute();
+    expect(await rewrapAll(t.deps.db, unrelated)).toEqual({
+      rewrapped: 0,
+      alreadyCurrent: 0,
+      unreadable: 3,
+      skipped: 0,
+    });
+    expect(await t.deps.db.selectFrom('api_keys').selectAll().orderBy('id').execute()).toEqual(before);
+  });
+});
