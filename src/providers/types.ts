@@ -85,5 +85,5 @@ export interface ProviderAdapter {
   /** A non-2xx answer → the contract's error, with every key and key-like string scrubbed from any upstream text. */
   toError(status: number, headers: Headers, bodyText: string, call: CallContext): GatewayError;
   /** The cheapest request that tells whether a key is valid (no tokens spent). */
-  verifyKeyRequest(apiKey: string, baseUrl: string): UpstreamRequest;
+  verifyKeyRequest(provider: ProviderId, apiKey: string, baseUrl: string): UpstreamRequest;
 }

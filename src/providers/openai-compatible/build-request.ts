@@ -44,19 +44,7 @@ export function buildRequest(chat: ChatRequest, call: CallContext): UpstreamRequ
  * The free call that tells whether a key works: `GET /models` for OpenAI and Meta (401 when the
  * key is bad); `GET /key` for OpenRouter, whose `/models` is public and answers 200 to any key.
  */
-export function verifyKeyRequestFor(provider: ProviderId, apiKey: string, baseUrl: string): UpstreamRequest {
+export function verifyKeyRequest(provider: ProviderId, apiKey: string, baseUrl: string): UpstreamRequest {
   const path = provider === 'openrouter' ? '/key' : '/models';
   return { method: 'GET', url: endpoint(baseUrl, path), headers: headersFor(apiKey, 'application/json') };
-}
-
-/**
- * The provider of a key, for `ProviderAdapter.verifyKeyRequest`, which is not told it. Reliable
- * because storage refuses `sk-or-` keys under any provider but OpenRouter (key-formats.ts).
- */
-function providerOfKey(apiKey: string): ProviderId {
-  return apiKey.startsWith('sk-or-') ? 'openrouter' : 'openai';
-}
-
-export function verifyKeyRequest(apiKey: string, baseUrl: string): UpstreamRequest {
-  return verifyKeyRequestFor(providerOfKey(apiKey), apiKey, baseUrl);
 }

@@ -25,13 +25,17 @@ export class ByteQueue {
     if (parts.length === 0) return undefined;
     this.parts = [];
     this.length = 0;
-    if (parts.length === 1) return parts[0];
-    const out = new Uint8Array(length);
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+    return parts.length === 1 ? parts[0] : concatBytes(parts, length);
   }
+}
+
+/** `parts` copied one after another into a new array of `length` bytes (their total). */
+export function concatBytes(parts: readonly Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }

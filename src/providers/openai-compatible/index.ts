@@ -16,5 +16,3 @@ export const openAICompatibleAdapter: ProviderAdapter = {
   toError,
   verifyKeyRequest,
 };
-
-export { verifyKeyRequestFor } from './build-request.js';

@@ -4,8 +4,8 @@
  * carry (`error`, or `choices[0].finish_reason: "error"` / `choices[0].error`).
  */
 import { GatewayError } from '../../errors.js';
+import { providerLabel } from '../../vault/key-formats.js';
 import type { CallContext, Usage } from '../types.js';
-import { providerName } from './provider-name.js';
 import { embeddedError, isRecord, safeMessage } from './upstream-message.js';
 import { toUsage } from './usage.js';
 
@@ -21,7 +21,7 @@ export function readResponse(bodyText: string, call: CallContext): { body: strin
       502,
       'upstream_error',
       'upstream_invalid_response',
-      `${providerName(call.provider)} returned a response that is not a JSON object.`,
+      `${providerLabel(call.provider)} returned a response that is not a JSON object.`,
     );
   }
   const failure = embeddedError(parsed);
@@ -31,7 +31,7 @@ export function readResponse(bodyText: string, call: CallContext): { body: strin
       502,
       'upstream_error',
       'upstream_error',
-      `${providerName(call.provider)}: ${detail}`,
+      `${providerLabel(call.provider)}: ${detail}`,
     );
   }
   const usage = toUsage(parsed.usage);

@@ -11,10 +11,11 @@
  * - an upstream that ends without either gets an error event, never a clean end.
  * A bad chunk is data, not a throw: nothing here throws into the stream.
  */
+
+import { providerLabel } from '../../vault/key-formats.js';
 import { errorEvent, type StreamError } from '../sse-error-event.js';
 import type { CallContext, StreamHooks } from '../types.js';
 import { ByteQueue } from './byte-queue.js';
-import { providerName } from './provider-name.js';
 import { type SseEvent, SseEventSplitter } from './sse-events.js';
 import { embeddedError, isRecord, pickMessage, safeMessage } from './upstream-message.js';
 import { toUsage } from './usage.js';
@@ -69,7 +70,7 @@ export interface StreamRelay {
 }
 
 export function createStreamRelay(call: CallContext, hooks: StreamHooks): StreamRelay {
-  const name = providerName(call.provider);
+  const name = providerLabel(call.provider);
   const splitter = new SseEventSplitter();
   const out = new ByteQueue();
   /** `[DONE]` or an error event has been emitted: the client stream is finished. */

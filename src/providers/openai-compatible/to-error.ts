@@ -7,10 +7,10 @@
  * openrouter-meta.md "Errors".
  */
 import { type ErrorType, GatewayError } from '../../errors.js';
+import { providerLabel } from '../../vault/key-formats.js';
 import type { CallContext } from '../types.js';
-import { providerName } from './provider-name.js';
 import { rateLimitHeaders } from './retry-after.js';
-import { codeOf, isRecord, messageFromText, safeMessage } from './upstream-message.js';
+import { codeOf, readErrorBody, safeMessage } from './upstream-message.js';
 
 interface Mapping {
   status: number;
@@ -69,17 +69,6 @@ const QUOTA = 'insufficient_quota';
 const QUOTA_RETRY_AFTER_S = 60;
 const DEFAULT_RETRY_AFTER_S = 1;
 
-/** The upstream's `error.code` / `error.type`, when the body is JSON with an `error` object. */
-function upstreamFields(bodyText: string): { code: unknown; type: unknown } {
-  try {
-    const body: unknown = JSON.parse(bodyText);
-    if (isRecord(body) && isRecord(body.error)) return { code: body.error.code, type: body.error.type };
-  } catch {
-    // not JSON: no code
-  }
-  return { code: undefined, type: undefined };
-}
-
 function keyRejected(call: CallContext, name: string): GatewayError {
   if (call.keySource === 'system') {
     return new GatewayError(
@@ -101,8 +90,9 @@ function keyRejected(call: CallContext, name: string): GatewayError {
 }
 
 export function toError(status: number, headers: Headers, bodyText: string, call: CallContext): GatewayError {
-  const name = providerName(call.provider);
-  const raw = messageFromText(bodyText);
+  const name = providerLabel(call.provider);
+  const upstream = readErrorBody(bodyText);
+  const raw = upstream.message;
   const message = raw === undefined ? undefined : safeMessage(raw, call.apiKey);
   const said = (fallback: string) => (message ? `${name}: ${message}` : fallback);
 
@@ -110,7 +100,6 @@ export function toError(status: number, headers: Headers, bodyText: string, call
   if (status === 401 || (status === 403 && call.provider === 'openrouter' && /\bkey\b/i.test(raw ?? ''))) {
     return keyRejected(call, name);
   }
-  const upstream = upstreamFields(bodyText);
   if (status === 402 || (status === 429 && (upstream.code === QUOTA || upstream.type === QUOTA))) {
     return new GatewayError(
       429,

@@ -28,14 +28,33 @@ export function pickMessage(body: unknown): string | undefined {
   );
 }
 
-/** The message of a raw error body: JSON as above, else short plain text (never an HTML page). */
-export function messageFromText(bodyText: string): string | undefined {
+export interface ErrorBody {
+  /** Raw upstream text, not yet scrubbed. */
+  message: string | undefined;
+  /** `error.code` and `error.type`, as sent (OpenRouter's codes are numbers). */
+  code: unknown;
+  type: unknown;
+}
+
+/** A raw error body, parsed once: JSON as above, else short plain text (never an HTML page). */
+export function readErrorBody(bodyText: string): ErrorBody {
+  let body: unknown;
   try {
-    return pickMessage(JSON.parse(bodyText));
+    body = JSON.parse(bodyText);
   } catch {
     const text = bodyText.trim();
-    return text !== '' && !text.startsWith('<') ? text : undefined;
+    return {
+      message: text !== '' && !text.startsWith('<') ? text : undefined,
+      code: undefined,
+      type: undefined,
+    };
   }
+  const err = isRecord(body) ? body.error : undefined;
+  return {
+    message: pickMessage(body),
+    code: isRecord(err) ? err.code : undefined,
+    type: isRecord(err) ? err.type : undefined,
+  };
 }
 
 /**

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildRequest,
-  verifyKeyRequest,
-  verifyKeyRequestFor,
-} from '../../../../src/providers/openai-compatible/build-request.js';
+import { buildRequest, verifyKeyRequest } from '../../../../src/providers/openai-compatible/build-request.js';
 import type { ChatRequest } from '../../../../src/providers/types.js';
 import { callContext, keys } from './helpers.js';
 
@@ -112,7 +108,7 @@ describe('buildRequest', () => {
 
 describe('verifyKeyRequest', () => {
   it('lists models for OpenAI and Meta keys', () => {
-    expect(verifyKeyRequest(keys.openai, 'https://api.openai.com/v1')).toEqual({
+    expect(verifyKeyRequest('openai', keys.openai, 'https://api.openai.com/v1')).toEqual({
       method: 'GET',
       url: 'https://api.openai.com/v1/models',
       headers: {
@@ -121,22 +117,22 @@ describe('verifyKeyRequest', () => {
         'user-agent': 'byok-gateway',
       },
     });
-    expect(verifyKeyRequest(keys.meta, 'https://api.llama.com/compat/v1').url).toBe(
+    expect(verifyKeyRequest('meta', keys.meta, 'https://api.llama.com/compat/v1').url).toBe(
       'https://api.llama.com/compat/v1/models',
     );
   });
 
   it('reads the key info for an OpenRouter key, since its model list is public', () => {
-    const req = verifyKeyRequest(keys.openrouter, 'https://openrouter.ai/api/v1');
+    const req = verifyKeyRequest('openrouter', keys.openrouter, 'https://openrouter.ai/api/v1');
     expect(req.url).toBe('https://openrouter.ai/api/v1/key');
     expect(req.headers.authorization).toBe(`Bearer ${keys.openrouter}`);
   });
 
   it('picks the endpoint by provider when the caller knows it', () => {
-    expect(verifyKeyRequestFor('openrouter', 'anything', 'http://127.0.0.1:9/api/v1/').url).toBe(
+    expect(verifyKeyRequest('openrouter', 'anything', 'http://127.0.0.1:9/api/v1/').url).toBe(
       'http://127.0.0.1:9/api/v1/key',
     );
-    expect(verifyKeyRequestFor('meta', keys.meta, 'http://127.0.0.1:9/v1').url).toBe(
+    expect(verifyKeyRequest('meta', keys.meta, 'http://127.0.0.1:9/v1').url).toBe(
       'http://127.0.0.1:9/v1/models',
     );
   });

@@ -20,6 +20,17 @@ export const keys = {
   meta: `LLM|1234567890|${'Zy9'.repeat(10)}`,
 } as const;
 
+/** The token details OpenAI reports in the fixtures' usage. */
+export const OPENAI_USAGE_DETAILS = {
+  prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+  completion_tokens_details: {
+    reasoning_tokens: 0,
+    audio_tokens: 0,
+    accepted_prediction_tokens: 0,
+    rejected_prediction_tokens: 0,
+  },
+};
+
 export function callContext(overrides: Partial<CallContext> = {}): CallContext {
   return {
     provider: 'openai',

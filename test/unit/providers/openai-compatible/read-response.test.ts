@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../../src/errors.js';
 import { readResponse } from '../../../../src/providers/openai-compatible/read-response.js';
-import { callContext, fixtureText, keys } from './helpers.js';
+import { callContext, fixtureText, keys, OPENAI_USAGE_DETAILS } from './helpers.js';
 
 const openrouter = callContext({ provider: 'openrouter', apiKey: keys.openrouter, stream: false });
 
@@ -24,13 +24,7 @@ describe('readResponse', () => {
       prompt_tokens: 9,
       completion_tokens: 7,
       total_tokens: 16,
-      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-      completion_tokens_details: {
-        reasoning_tokens: 0,
-        audio_tokens: 0,
-        accepted_prediction_tokens: 0,
-        rejected_prediction_tokens: 0,
-      },
+      ...OPENAI_USAGE_DETAILS,
     });
   });
 

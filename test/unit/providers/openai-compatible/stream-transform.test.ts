@@ -8,6 +8,7 @@ import {
   fixtureBytes,
   fixtureText,
   keys,
+  OPENAI_USAGE_DETAILS,
   pieces,
   recordingHooks,
   runTransform,
@@ -68,13 +69,7 @@ describe('streamTransform on an OpenAI stream', () => {
         prompt_tokens: 12,
         completion_tokens: 10,
         total_tokens: 22,
-        prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-        completion_tokens_details: {
-          reasoning_tokens: 0,
-          audio_tokens: 0,
-          accepted_prediction_tokens: 0,
-          rejected_prediction_tokens: 0,
-        },
+        ...OPENAI_USAGE_DETAILS,
       },
     ]);
   });
