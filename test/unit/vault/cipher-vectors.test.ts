@@ -25,8 +25,8 @@ interface AeadFile {
   testGroups: AeadGroup[];
 }
 
-// test/unit/vault → /work/main → /work, where the shared reference lives beside the repo.
-const file = new URL('../../../../shared/reference/vectors/aes_gcm_test.json', import.meta.url);
+// Wycheproof vectors, copied into the repo (see test/fixtures/vectors/README.md).
+const file = new URL('../../fixtures/vectors/aes_gcm_test.json', import.meta.url);
 const data: AeadFile = JSON.parse(readFileSync(file, 'utf8'));
 
 const groupsWith = (keySize: number, ivSize: number) =>

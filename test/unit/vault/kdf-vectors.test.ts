@@ -31,7 +31,7 @@ interface KnownAnswersFile {
 }
 
 const vectors = (name: string) =>
-  readFileSync(new URL(`../../../../shared/reference/vectors/${name}`, import.meta.url), 'utf8');
+  readFileSync(new URL(`../../fixtures/vectors/${name}`, import.meta.url), 'utf8');
 const wycheproof: WycheproofPbkdf2File = JSON.parse(vectors('pbkdf2_hmacsha256_test.json'));
 const known: KnownAnswersFile = JSON.parse(vectors('pbkdf2-known-answers.json'));
 const wycheproofTests = wycheproof.testGroups.flatMap((g) => g.tests);
