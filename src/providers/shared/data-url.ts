@@ -19,7 +19,12 @@ const DATA_URL = /^data:([a-z]+\/[a-z0-9.+-]+)((?:;[a-z0-9-]+=[^;,]*)*);base64,(
  */
 export function parseImageDataUrl(url: string, param: string): InlineImage {
   const m = DATA_URL.exec(url);
-  if (!m) throw badRequest('invalid_image_url', 'Image data URLs must look like data:image/png;base64,<data>.', param);
+  if (!m)
+    throw badRequest(
+      'invalid_image_url',
+      'Image data URLs must look like data:image/png;base64,<data>.',
+      param,
+    );
   const mediaType = (m[1] ?? '').toLowerCase();
   if (!(INLINE_IMAGE_TYPES as readonly string[]).includes(mediaType)) {
     throw badRequest(
