@@ -47,6 +47,20 @@ const DEFAULT_MAX_KEYS = 100_000;
  * fresh one, so the entries evicted first are almost always ones that no longer matter.
  * No timers: nothing keeps a process alive.
  */
+/**
+ * The decision GCRA reports, from `debt` = how far the TAT is ahead of now after this request
+ * (0 … WINDOW_MS). Shared by the in-process and the Redis limiter.
+ */
+export function gcraDecision(rpm: number, allowed: boolean, debt: number): RateDecision {
+  const interval = WINDOW_MS / rpm;
+  const remaining = Math.max(0, Math.floor((WINDOW_MS - debt + EPSILON) / interval));
+  const resetMs =
+    remaining >= rpm ? 0 : Math.max(0, Math.ceil(debt - (WINDOW_MS - (remaining + 1) * interval) - EPSILON));
+  return { allowed, limit: rpm, remaining, resetMs };
+}
+
+export const RATE_WINDOW_MS = WINDOW_MS;
+
 export function createMemoryRateLimiter(rpm: number, opts: MemoryRateLimiterOptions = {}): RateLimiter {
   if (!Number.isInteger(rpm) || rpm < 1) {
     throw new RangeError(`rate limit must be a positive whole number of requests per minute, got ${rpm}`);
@@ -57,16 +71,7 @@ export function createMemoryRateLimiter(rpm: number, opts: MemoryRateLimiterOpti
   }
   const interval = WINDOW_MS / rpm;
   const tats = new Map<string, number>();
-
-  const decide = (allowed: boolean, debt: number): RateDecision => {
-    // `debt` = how far the TAT is ahead of now after this request: 0 … WINDOW_MS.
-    const remaining = Math.max(0, Math.floor((WINDOW_MS - debt + EPSILON) / interval));
-    const resetMs =
-      remaining >= rpm
-        ? 0
-        : Math.max(0, Math.ceil(debt - (WINDOW_MS - (remaining + 1) * interval) - EPSILON));
-    return { allowed, limit: rpm, remaining, resetMs };
-  };
+  const decide = (allowed: boolean, debt: number) => gcraDecision(rpm, allowed, debt);
 
   return {
     hit(key: string, now: number): RateDecision {

@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../ops/logger.js';
 import { migrate } from '../store/migrate.js';
 import { openDatabase, readMigrations } from '../store/node-db.js';
 import { createVault } from '../vault/index.js';
+import { createRedisRateLimiter } from './redis-rate-limiter.js';
 import { createUndiciUpstream } from './undici-upstream.js';
 
 export interface RunningGateway {
@@ -28,7 +29,11 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
   const vault = await createVault(config.encryptionSecret, config.previousEncryptionSecrets);
   const upstream = createUndiciUpstream();
   const deps: Deps = { config, db, dialect, vault, logger, clock: () => new Date(), upstream };
-  const gateway = createApp(deps);
+  const limiter =
+    config.redisUrl && config.rateLimitRpm > 0
+      ? createRedisRateLimiter(config.redisUrl, config.rateLimitRpm, logger)
+      : undefined;
+  const gateway = createApp(deps, { limiter });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: gateway.app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
@@ -46,6 +51,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await gateway.drain();
         await upstream.close?.();
+        await limiter?.close();
         await db.destroy();
       })();
       return closing;

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { createApp } from '../../src/app.js';
+import { type AppOptions, createApp } from '../../src/app.js';
 import type { Env } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
 import { createUndiciUpstream } from '../../src/node/undici-upstream.js';
@@ -32,7 +32,11 @@ export async function signTestJwt(
     .sign(new TextEncoder().encode(opts.secret ?? TEST_JWT_SECRET));
 }
 
-export async function createTestApp(kind: DatabaseKind, env: Env = {}): Promise<TestApp> {
+export async function createTestApp(
+  kind: DatabaseKind,
+  env: Env = {},
+  appOptions: AppOptions = {},
+): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   const config = testConfig({ DATABASE_URL: database.url, ...env });
   const { db, dialect } = openDatabase(config.databaseUrl, { poolSize: 4 });
@@ -47,7 +51,7 @@ export async function createTestApp(kind: DatabaseKind, env: Env = {}): Promise<
     clock: () => new Date(),
     upstream: createUndiciUpstream(),
   };
-  const gateway = createApp(deps);
+  const gateway = createApp(deps, appOptions);
 
   return {
     deps,
