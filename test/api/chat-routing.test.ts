@@ -165,3 +165,42 @@ describe('chat without any key', () => {
     expect(models.data.every((m: { gateway: { reachable: boolean } }) => !m.gateway.reachable)).toBe(true);
   });
 });
+
+describe('a stored key that cannot be opened', () => {
+  let h: ChatHarness;
+  beforeAll(async () => {
+    h = await createChatHarness('sqlite');
+  });
+  afterAll(async () => h.close());
+
+  it('answers 500 stored_key_unreadable without crypto detail, logs the key id only, and calls nobody', async () => {
+    const token = await h.t.jwt('moved-row');
+    const victim = await h.storeKey(token, 'openai', 'victim');
+    const donor = await h.storeKey(await h.t.jwt('donor'), 'openai', 'donor');
+    // A row copied from another user must not open under this user's binding.
+    const donorRow = await h.t.deps.db
+      .selectFrom('api_keys')
+      .select('encrypted_key')
+      .where('id', '=', donor.id)
+      .executeTakeFirstOrThrow();
+    await h.t.deps.db
+      .updateTable('api_keys')
+      .set({ encrypted_key: donorRow.encrypted_key })
+      .where('id', '=', victim.id)
+      .execute();
+
+    const res = await h.chat(token, { model: 'openai/gpt-4o', messages: userMessage('x') });
+    expect(res.status).toBe(500);
+    expect(res.headers.get('x-should-retry')).toBe('false');
+    const text = await res.text();
+    expect(JSON.parse(text).error.code).toBe('stored_key_unreadable');
+    expect(text).toContain('victim');
+    expect(text).not.toMatch(/OperationError|decrypt|cipher|tag/i);
+    expect(text).not.toContain(donor.apiKey);
+    expect(h.fakes.openai.requests).toHaveLength(0);
+    const logs = h.t.logs.join('\n');
+    expect(logs).toContain(victim.id);
+    expect(logs).not.toContain(donor.apiKey);
+    expect(await (await h.t.request('/metrics')).text()).toMatch(/byok_stored_key_decrypt_failures_total 1/);
+  });
+});
