@@ -3,7 +3,8 @@
  * and what one request pays (open) or one key save pays (seal).
  * Run: npx tsx bench/vault-micro.ts
  */
-import { createVault, type KeyBinding } from '../src/vault/index.js';
+import { createNodeAead } from '../src/node/node-aead.js';
+import { type AeadEngine, createVault, type KeyBinding, webCryptoAead } from '../src/vault/index.js';
 
 const DERIVE_RUNS = 5;
 const OPS = 5_000;
@@ -29,27 +30,27 @@ async function main(): Promise<void> {
   for (let i = 0; i < DERIVE_RUNS; i++) total += await timeMs(() => createVault(secret, [previous]));
   const deriveTwo = total / DERIVE_RUNS;
 
-  const vault = await createVault(secret);
-  for (let i = 0; i < WARMUP; i++) await vault.open(await vault.seal(plaintext, binding), binding);
-
-  // Sequential on purpose: this is the per-operation cost, not the throughput under concurrency.
-  const sealed: string[] = new Array(OPS);
-  const sealMs = await timeMs(async () => {
-    for (let i = 0; i < OPS; i++) sealed[i] = await vault.seal(plaintext, binding);
-  });
-  const openMs = await timeMs(async () => {
-    for (let i = 0; i < OPS; i++) await vault.open(sealed[i]!, binding);
-  });
-
   console.log(`node ${process.version}, plaintext ${plaintext.length} chars`);
   console.log(`createVault (1 secret, PBKDF2 100k):   ${deriveOne.toFixed(1)} ms  (mean of ${DERIVE_RUNS})`);
   console.log(`createVault (current + 1 previous):    ${deriveTwo.toFixed(1)} ms  (mean of ${DERIVE_RUNS})`);
-  console.log(
-    `seal:                                  ${((sealMs * 1000) / OPS).toFixed(1)} µs/op  (${OPS} ops)`,
-  );
-  console.log(
-    `open:                                  ${((openMs * 1000) / OPS).toFixed(1)} µs/op  (${OPS} ops)`,
-  );
+  const engines: [string, AeadEngine][] = [
+    ['WebCrypto (Workers, default)', webCryptoAead],
+    ['node:crypto (the Node entry)', createNodeAead()],
+  ];
+  for (const [name, engine] of engines) {
+    const vault = await createVault(secret, [], engine);
+    for (let i = 0; i < WARMUP; i++) await vault.open(await vault.seal(plaintext, binding), binding);
+    // Sequential on purpose: this is the per-operation cost, not the throughput under concurrency.
+    const sealed: string[] = new Array(OPS);
+    const sealMs = await timeMs(async () => {
+      for (let i = 0; i < OPS; i++) sealed[i] = await vault.seal(plaintext, binding);
+    });
+    const openMs = await timeMs(async () => {
+      for (let i = 0; i < OPS; i++) await vault.open(sealed[i]!, binding);
+    });
+    const perOp = (ms: number) => ((ms * 1000) / OPS).toFixed(1);
+    console.log(`${name}: seal ${perOp(sealMs)} µs/op, open ${perOp(openMs)} µs/op  (${OPS} ops each)`);
+  }
 }
 
 await main();

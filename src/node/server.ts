@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../ops/logger.js';
 import { migrate } from '../store/migrate.js';
 import { openDatabase, readMigrations } from '../store/node-db.js';
 import { createVault } from '../vault/index.js';
+import { createNodeAead } from './node-aead.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
 import { createUndiciUpstream } from './undici-upstream.js';
 
@@ -26,7 +27,11 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
   const { db, dialect } = openDatabase(config.databaseUrl);
   const applied = await migrate(db, dialect, readMigrations(dialect));
   if (applied.length > 0) logger.info('migrations applied', { count: applied.length, last: applied.at(-1) });
-  const vault = await createVault(config.encryptionSecret, config.previousEncryptionSecrets);
+  const vault = await createVault(
+    config.encryptionSecret,
+    config.previousEncryptionSecrets,
+    createNodeAead(),
+  );
   const upstream = createUndiciUpstream();
   const deps: Deps = { config, db, dialect, vault, logger, clock: () => new Date(), upstream };
   const limiter =

@@ -62,3 +62,25 @@ export async function gcmDecrypt(
   );
   return new Uint8Array(out);
 }
+
+/**
+ * The AES-256-GCM primitive the vault seals and opens with. WebCrypto by default (every runtime);
+ * an entry may plug in a faster one of its own runtime (Node: node:crypto, ~8 µs against ~50 µs
+ * per open) — it must honour the same rules: 12-byte IV, 128-bit tag, output `ct ‖ tag`.
+ */
+export interface AeadEngine {
+  encrypt(
+    key: CryptoKey,
+    iv: Uint8Array<ArrayBuffer>,
+    plaintext: Uint8Array<ArrayBuffer>,
+    aad: Uint8Array<ArrayBuffer>,
+  ): Promise<Uint8Array<ArrayBuffer>> | Uint8Array<ArrayBuffer>;
+  decrypt(
+    key: CryptoKey,
+    iv: Uint8Array<ArrayBuffer>,
+    ctAndTag: Uint8Array<ArrayBuffer>,
+    aad: Uint8Array<ArrayBuffer>,
+  ): Promise<Uint8Array<ArrayBuffer>> | Uint8Array<ArrayBuffer>;
+}
+
+export const webCryptoAead: AeadEngine = { encrypt: gcmEncrypt, decrypt: gcmDecrypt };

@@ -1,5 +1,5 @@
 import { fromBase64Url, toBase64Url, utf8Decode, utf8Encode } from '../util/encoding.js';
-import { GCM_IV_BYTES, GCM_TAG_BYTES, gcmDecrypt, gcmEncrypt } from './cipher.js';
+import { type AeadEngine, GCM_IV_BYTES, GCM_TAG_BYTES, webCryptoAead } from './cipher.js';
 import { type DataKey, deriveDataKey } from './kdf.js';
 
 /** Who a sealed key belongs to. Sealing binds the ciphertext to all three (via the AAD). */
@@ -101,9 +101,14 @@ function assertBinding(binding: KeyBinding): void {
 
 /**
  * Derives the current key and every previous one once, in parallel (each is a full PBKDF2 run).
- * Previous secrets only open old rows; new seals always use the current key.
+ * Previous secrets only open old rows; new seals always use the current key. `aead` is WebCrypto
+ * unless the entry plugs in its runtime's faster primitive.
  */
-export async function createVault(secret: string, previousSecrets: string[] = []): Promise<Vault> {
+export async function createVault(
+  secret: string,
+  previousSecrets: string[] = [],
+  aead: AeadEngine = webCryptoAead,
+): Promise<Vault> {
   const secrets = [secret, ...previousSecrets];
   const derived: DataKey[] = await Promise.all(secrets.map((s) => deriveDataKey(s)));
   const keys = new Map<string, CryptoKey>();
@@ -126,7 +131,7 @@ export async function createVault(secret: string, previousSecrets: string[] = []
       const iv = crypto.getRandomValues(new Uint8Array(GCM_IV_BYTES));
       const message = utf8Encode(plaintext);
       try {
-        const ctAndTag = await gcmEncrypt(current.key, iv, message, buildAad(binding, currentHeader));
+        const ctAndTag = await aead.encrypt(current.key, iv, message, buildAad(binding, currentHeader));
         const body = new Uint8Array(GCM_IV_BYTES + ctAndTag.length);
         body.set(iv);
         body.set(ctAndTag, GCM_IV_BYTES);
@@ -144,7 +149,7 @@ export async function createVault(secret: string, previousSecrets: string[] = []
       if (!key) throw new VaultError('unknown_kid', parsed.kid);
       let message: Uint8Array<ArrayBuffer>;
       try {
-        message = await gcmDecrypt(key, parsed.iv, parsed.ctAndTag, buildAad(binding, parsed.header));
+        message = await aead.decrypt(key, parsed.iv, parsed.ctAndTag, buildAad(binding, parsed.header));
       } catch {
         // WebCrypto's OperationError says nothing useful and must not reach a client or a log.
         throw new VaultError('decrypt_failed', parsed.kid);

@@ -2,6 +2,7 @@ import { SignJWT } from 'jose';
 import { type AppOptions, createApp } from '../../src/app.js';
 import type { Env } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
+import { createNodeAead } from '../../src/node/node-aead.js';
 import { createUndiciUpstream } from '../../src/node/undici-upstream.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -46,7 +47,7 @@ export async function createTestApp(
     config,
     db,
     dialect,
-    vault: await createVault(config.encryptionSecret, config.previousEncryptionSecrets),
+    vault: await createVault(config.encryptionSecret, config.previousEncryptionSecrets, createNodeAead()),
     logger: createLogger('debug', (line) => logs.push(line)),
     clock: () => new Date(),
     upstream: createUndiciUpstream(),
