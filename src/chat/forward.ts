@@ -60,6 +60,8 @@ async function readText(body: ReadableStream<Uint8Array>, max: number): Promise<
  */
 export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
   const { adapter, call, observer } = input;
+  // What cannot be translated is the client's error (a 400), raised before any upstream work.
+  const request = adapter.buildRequest(input.chat, call);
   const started = performance.now();
   const controller = new AbortController();
   const abortUpstream = () => controller.abort();
@@ -74,7 +76,7 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
 
   let res: Awaited<ReturnType<UpstreamClient['send']>>;
   try {
-    res = await input.upstream.send(adapter.buildRequest(input.chat, call), controller.signal);
+    res = await input.upstream.send(request, controller.signal);
   } catch {
     clearTimeout(firstByteTimer);
     detach();

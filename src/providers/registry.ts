@@ -1,4 +1,6 @@
 import type { ProviderId } from '../config.js';
+import { anthropicAdapter } from './anthropic/index.js';
+import { googleAdapter } from './google/index.js';
 import { openAICompatibleAdapter } from './openai-compatible/index.js';
 import type { ProviderAdapter } from './types.js';
 
@@ -8,6 +10,8 @@ import type { ProviderAdapter } from './types.js';
  */
 const ADAPTERS: Partial<Record<ProviderId, ProviderAdapter>> = {
   openai: openAICompatibleAdapter,
+  anthropic: anthropicAdapter,
+  google: googleAdapter,
   meta: openAICompatibleAdapter,
   openrouter: openAICompatibleAdapter,
 };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeAnthropic } from '../fakes/anthropic-server.js';
 import { type ChatHarness, createChatHarness, userMessage } from '../helpers/chat-harness.js';
 import { DATABASE_KINDS } from '../helpers/databases.js';
 
@@ -59,13 +60,37 @@ describe.each(DATABASE_KINDS)('chat routing on %s', (kind) => {
     expect(sent.headers['x-title']).toBe('byok-gateway');
   });
 
-  it('gives a bare claude id its vendor and sends Anthropic models to OpenRouter until the native adapter lands', async () => {
-    const token = await freshUser();
-    await h.storeKey(token, 'anthropic');
-    const or = await h.storeKey(token, 'openrouter');
-    await h.chat(token, { model: 'claude-sonnet-4-5', messages: userMessage('x') });
-    expect(h.fakes.openrouter.requests[0]?.body?.model).toBe('anthropic/claude-sonnet-4-5');
-    expect(h.fakes.openrouter.requests[0]?.key).toBe(or.apiKey);
+  it('sends a caller with an Anthropic key to Anthropic natively, and one with only an OpenRouter key to OpenRouter with the vendor added', async () => {
+    const anthropic = await startFakeAnthropic();
+    const own = await createChatHarness(kind, { ANTHROPIC_BASE_URL: anthropic.baseUrl });
+    try {
+      const native = await own.t.jwt('anthropic-user');
+      const key = await own.storeKey(native, 'anthropic');
+      await own.storeKey(native, 'openrouter');
+      const res = await own.chat(native, {
+        model: 'anthropic/claude-sonnet-4-5',
+        messages: userMessage('x'),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-gateway-provider')).toBe('anthropic');
+      expect(anthropic.requests[0]?.body?.model).toBe('claude-sonnet-4-5');
+      expect(anthropic.requests[0]?.key).toBe(key.apiKey);
+      expect(own.fakes.openrouter.requests).toHaveLength(0);
+
+      const viaOpenRouter = await own.t.jwt('openrouter-user');
+      const or = await own.storeKey(viaOpenRouter, 'openrouter');
+      const routed = await own.chat(viaOpenRouter, {
+        model: 'claude-sonnet-4-5',
+        messages: userMessage('x'),
+      });
+      expect(routed.headers.get('x-gateway-provider')).toBe('openrouter');
+      expect(own.fakes.openrouter.requests[0]?.body?.model).toBe('anthropic/claude-sonnet-4-5');
+      expect(own.fakes.openrouter.requests[0]?.key).toBe(or.apiKey);
+      expect(anthropic.requests).toHaveLength(1);
+    } finally {
+      await own.close();
+      await anthropic.close();
+    }
   });
 
   it('uses the system OpenRouter key when the caller has no key, and says so', async () => {

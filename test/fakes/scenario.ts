@@ -176,6 +176,37 @@ export function openAIReplyInput(body: Record<string, unknown>): ReplyInput {
   return { userText: lastUserText(messages), toolResult, firstToolName, imageUrls };
 }
 
+/**
+ * Anthropic Messages body → the input of decideReply: the last user turn's text blocks, the last
+ * `tool_result` of a final user turn, the first tool's `name`, and every image block (a base64
+ * source rebuilt as a data URL, a url source as its URL).
+ */
+export function anthropicReplyInput(body: Record<string, unknown>): ReplyInput {
+  const messages = Array.isArray(body.messages) ? (body.messages as unknown[]) : [];
+  const last: unknown = messages[messages.length - 1];
+  let toolResult: string | null = null;
+  if (isRecord(last) && last.role === 'user' && Array.isArray(last.content)) {
+    for (const block of last.content as unknown[]) {
+      if (isRecord(block) && block.type === 'tool_result') toolResult = contentText(block.content);
+    }
+  }
+  const tools: unknown = body.tools;
+  const first: unknown = Array.isArray(tools) ? tools[0] : undefined;
+  const firstToolName = isRecord(first) && typeof first.name === 'string' ? first.name : null;
+  const imageUrls: string[] = [];
+  for (const m of messages) {
+    if (!isRecord(m) || !Array.isArray(m.content)) continue;
+    for (const block of m.content as unknown[]) {
+      const source = isRecord(block) && block.type === 'image' ? block.source : undefined;
+      if (!isRecord(source)) continue;
+      if (source.type === 'base64')
+        imageUrls.push(`data:${String(source.media_type)};base64,${String(source.data)}`);
+      else if (source.type === 'url' && typeof source.url === 'string') imageUrls.push(source.url);
+    }
+  }
+  return { userText: lastUserText(messages), toolResult, firstToolName, imageUrls };
+}
+
 export function splitText(text: string, size: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
@@ -231,4 +262,57 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${opts.what ?? 'condition'}`);
     await sleep(opts.intervalMs ?? 10);
   }
+}
+
+/** The output of a Gemini `functionResponse` as the text a fake answers with (`tool said: …`). */
+function functionResponseText(part: Record<string, unknown>): string | null {
+  const fr = part.functionResponse;
+  if (!isRecord(fr)) return null;
+  const response = fr.response;
+  const output = isRecord(response) && 'output' in response ? response.output : response;
+  return typeof output === 'string' ? output : JSON.stringify(output ?? null);
+}
+
+/**
+ * Gemini `generateContent` body → the input of decideReply: the last content's functionResponse
+ * outputs (when it ends with one) are the tool result, the last user turn's text parts the user
+ * text, every `inlineData` part an image (as the `data:` URL it came from).
+ */
+export function geminiReplyInput(body: Record<string, unknown>): ReplyInput {
+  const contents = Array.isArray(body.contents) ? (body.contents as unknown[]).filter(isRecord) : [];
+  const partsOf = (c: Record<string, unknown>) =>
+    Array.isArray(c.parts) ? (c.parts as unknown[]).filter(isRecord) : [];
+  const last = contents[contents.length - 1];
+  const lastParts = last ? partsOf(last) : [];
+  const outputs = lastParts.map(functionResponseText).filter((t): t is string => t !== null);
+  const endsWithResult =
+    lastParts.length > 0 && functionResponseText(lastParts[lastParts.length - 1]!) !== null;
+  let userText = '';
+  for (let i = contents.length - 1; i >= 0; i--) {
+    const c = contents[i]!;
+    if (c.role !== 'user' && c.role !== undefined) continue;
+    const texts = partsOf(c)
+      .filter((p) => typeof p.text === 'string')
+      .map((p) => p.text as string);
+    if (texts.length > 0) {
+      userText = texts.join(' ');
+      break;
+    }
+  }
+  let firstToolName: string | null = null;
+  const tools = Array.isArray(body.tools) ? (body.tools as unknown[]) : [];
+  const decls =
+    isRecord(tools[0]) && Array.isArray(tools[0].functionDeclarations) ? tools[0].functionDeclarations : [];
+  const first: unknown = decls[0];
+  if (isRecord(first) && typeof first.name === 'string') firstToolName = first.name;
+  const imageUrls: string[] = [];
+  for (const c of contents) {
+    for (const p of partsOf(c)) {
+      const d = p.inlineData;
+      if (isRecord(d) && typeof d.mimeType === 'string' && typeof d.data === 'string') {
+        imageUrls.push(`data:${d.mimeType};base64,${d.data}`);
+      }
+    }
+  }
+  return { userText, toolResult: endsWithResult ? outputs.join(', ') : null, firstToolName, imageUrls };
 }

@@ -1,0 +1,113 @@
+/**
+ * The closure state of one translated stream and the OpenAI chunks it writes
+ * (openai-chat.md §3): every chunk repeats the message id, `created` and model; the first one
+ * carries `role: "assistant"`; with `include_usage` every chunk has `"usage": null` and one extra
+ * chunk with `choices: []` carries the totals before `[DONE]`. Chunks are built as strings around
+ * a prefix computed once per stream.
+ */
+import { errorEvent, type StreamError } from '../sse-error-event.js';
+import type { CallContext, StreamHooks } from '../types.js';
+import { toOpenAIUsage } from './usage.js';
+import type { AnthropicUsage } from './wire-types.js';
+
+export type BlockState =
+  | { kind: 'text' }
+  | { kind: 'thinking' }
+  /** A client tool call; `index` counts tool calls only, as OpenAI's tool_calls[].index does. */
+  | { kind: 'tool'; index: number }
+  /** The gateway's JSON tool: its input is the answer's text. */
+  | { kind: 'json' }
+  | { kind: 'other' };
+
+export interface StreamState {
+  readonly call: CallContext;
+  readonly hooks: StreamHooks;
+  readonly created: number;
+  /** Writes bytes to the client. */
+  readonly write: (bytes: Uint8Array) => void;
+  /** The chunk text up to `"choices":`, set once the message id is known. */
+  head: string | undefined;
+  /** Anthropic's block index → what the block is. */
+  blocks: Map<number, BlockState>;
+  toolCount: number;
+  jsonAnswer: boolean;
+  stopReason: unknown;
+  usage: AnthropicUsage;
+  usageSeen: boolean;
+  /** `[DONE]` or an error event has been written: nothing more will be. */
+  ended: boolean;
+}
+
+const encoder = new TextEncoder();
+const DONE = encoder.encode('data: [DONE]\n\n');
+
+export function createStreamState(
+  call: CallContext,
+  hooks: StreamHooks,
+  write: (bytes: Uint8Array) => void,
+): StreamState {
+  return {
+    call,
+    hooks,
+    created: Math.floor(Date.now() / 1000),
+    write,
+    head: undefined,
+    blocks: new Map(),
+    toolCount: 0,
+    jsonAnswer: false,
+    stopReason: null,
+    usage: {},
+    usageSeen: false,
+    ended: false,
+  };
+}
+
+/** Fixes the id and model every chunk repeats, and writes the first chunk with the role. */
+export function start(s: StreamState, id: string, model: string): void {
+  if (s.head !== undefined) return;
+  s.head = `{"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${s.created},"model":${JSON.stringify(model)},"choices":`;
+  writeChoice(s, '{"role":"assistant","content":""}', 'null');
+}
+
+function writeChoice(s: StreamState, delta: string, finish: string): void {
+  const usage = s.call.includeUsage ? ',"usage":null' : '';
+  s.write(
+    encoder.encode(
+      `data: ${s.head}[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish}}]${usage}}\n\n`,
+    ),
+  );
+}
+
+/** One delta chunk; `delta` is JSON text. A stream without message_start still starts with the role. */
+export function writeDelta(s: StreamState, delta: string): void {
+  if (s.head === undefined) start(s, 'msg_unknown', s.call.upstreamModel);
+  writeChoice(s, delta, 'null');
+}
+
+function reportUsage(s: StreamState): void {
+  if (!s.usageSeen) return;
+  try {
+    s.hooks.onUsage(toOpenAIUsage(s.usage));
+  } catch {
+    // Accounting must never break the client's stream.
+  }
+}
+
+/** The clean end: finish reason, the usage chunk if asked for, `[DONE]`. */
+export function finish(s: StreamState, reason: string): void {
+  if (s.head === undefined) start(s, 'msg_unknown', s.call.upstreamModel);
+  writeChoice(s, '{}', JSON.stringify(reason));
+  if (s.call.includeUsage && s.usageSeen) {
+    s.write(encoder.encode(`data: ${s.head}[],"usage":${JSON.stringify(toOpenAIUsage(s.usage))}}\n\n`));
+  }
+  s.write(DONE.slice());
+  s.ended = true;
+  reportUsage(s);
+}
+
+/** The failed end: one error event and no `[DONE]`. */
+export function fail(s: StreamState, err: StreamError): void {
+  s.write(errorEvent(err));
+  s.ended = true;
+  reportUsage(s);
+}

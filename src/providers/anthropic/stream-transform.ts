@@ -1,0 +1,109 @@
+/**
+ * Anthropic's SSE (named events, reference §4) → OpenAI chunks (openai-chat.md §3), in one
+ * TransformStream: bytes → TextDecoder in streaming mode (a UTF-8 character split across network
+ * chunks is decoded whole) → eventsource-parser → each event dispatched by name to its handler
+ * (stream-message-events.ts, stream-block-events.ts) over closure state (stream-state.ts).
+ * DESIGN suggests chaining TextDecoderStream → EventSourceParserStream → TransformStream; the same
+ * decoder and parser driven inside one transform cost about half the CPU per stream (three stream
+ * hops per network chunk become one; bench/anthropic-transform-micro.ts), so they are used so.
+ * `ping` and unknown events are skipped; a payload that is not JSON is data, not a throw: it is
+ * skipped too, except on an `error` event, which ends the stream either way.
+ * The only clean end is `message_stop`; a stream that ends without it (cut connection, idle
+ * upstream: `hooks.interruption()`) ends with an error event and no `[DONE]`.
+ */
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { ByteQueue } from '../openai-compatible/byte-queue.js';
+import type { StreamError } from '../sse-error-event.js';
+import type { CallContext, StreamHooks } from '../types.js';
+import { parseObject } from './parse-object.js';
+import { onBlockDelta, onBlockStart } from './stream-block-events.js';
+import { onErrorEvent, onMessageDelta, onMessageStart, onMessageStop } from './stream-message-events.js';
+import { createStreamState, fail, type StreamState } from './stream-state.js';
+
+const INCOMPLETE: StreamError = {
+  message: 'The upstream stream ended before it finished.',
+  type: 'upstream_error',
+  code: 'upstream_stream_incomplete',
+};
+
+const RELAY_FAILED: StreamError = {
+  message: 'The gateway could not translate the rest of the stream.',
+  type: 'api_error',
+  code: 'stream_relay_failed',
+};
+
+/** One upstream event. */
+function onEvent(s: StreamState, event: EventSourceMessage): void {
+  if (s.ended) return;
+  const data = parseObject(event.data);
+  const name = event.event ?? (typeof data?.type === 'string' ? data.type : undefined);
+  if (name === 'error') onErrorEvent(s, data, event.data);
+  else if (data) dispatch(s, name, data);
+}
+
+function dispatch(s: StreamState, name: string | undefined, data: Record<string, unknown>): void {
+  switch (name) {
+    case 'message_start':
+      onMessageStart(s, data);
+      break;
+    case 'content_block_start':
+      onBlockStart(s, data);
+      break;
+    case 'content_block_delta':
+      onBlockDelta(s, data);
+      break;
+    case 'message_delta':
+      onMessageDelta(s, data);
+      break;
+    case 'message_stop':
+      onMessageStop(s);
+      break;
+    default:
+    // ping, content_block_stop, and event types newer than this file
+  }
+}
+
+/** The upstream ended: if no message_stop came, the reason it stopped, as the final error event. */
+function onEnd(s: StreamState): void {
+  if (s.ended) return;
+  let err: StreamError = INCOMPLETE;
+  try {
+    const cause = s.hooks.interruption();
+    if (cause) err = { message: cause.message, type: cause.type, code: cause.code };
+  } catch {
+    // keep INCOMPLETE
+  }
+  fail(s, err);
+}
+
+export function streamTransform(
+  call: CallContext,
+  hooks: StreamHooks,
+): TransformStream<Uint8Array, Uint8Array> {
+  // What one upstream chunk produces leaves as one chunk.
+  const out = new ByteQueue();
+  const state = createStreamState(call, hooks, (bytes) => out.push(bytes));
+  const decoder = new TextDecoder();
+  const parser = createParser({ onEvent: (event) => onEvent(state, event) });
+  const step = (controller: TransformStreamDefaultController<Uint8Array>, work: () => void) => {
+    try {
+      work();
+    } catch {
+      if (!state.ended) fail(state, RELAY_FAILED);
+    }
+    const bytes = out.take();
+    if (bytes) controller.enqueue(bytes);
+  };
+  return new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      if (state.ended) return;
+      step(controller, () => parser.feed(decoder.decode(chunk, { stream: true })));
+    },
+    flush(controller) {
+      step(controller, () => {
+        if (!state.ended) parser.feed(decoder.decode());
+        onEnd(state);
+      });
+    },
+  });
+}

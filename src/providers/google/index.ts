@@ -1,0 +1,22 @@
+/**
+ * Google Gemini's native API (generateContent), translated both ways so that OpenAI SDK users get
+ * what an OpenAI model would give them. One file per concern: build-request (+ convert-messages,
+ * convert-content, convert-tools, generation-config, params, model-table, tool-call-id),
+ * read-response, stream-transform (+ stream-translator, stream-chunks), to-error (+ google-error),
+ * finish-reason, usage. Reference: /work/shared/reference/google-gemini.md.
+ */
+import type { ProviderAdapter } from '../types.js';
+import { buildRequest, verifyKeyRequest } from './build-request.js';
+import { readResponse } from './read-response.js';
+import { streamTransform } from './stream-transform.js';
+import { toError } from './to-error.js';
+
+export { IGNORED_PARAMS, PARAM_TABLE } from './params.js';
+
+export const googleAdapter: ProviderAdapter = {
+  buildRequest,
+  readResponse,
+  streamTransform,
+  toError,
+  verifyKeyRequest,
+};

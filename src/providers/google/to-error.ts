@@ -1,0 +1,131 @@
+/**
+ * A non-2xx Gemini answer → the contract's error (CONTRACT.md "Chat"; google-gemini.md §6):
+ * - a bad key is HTTP 400 with ErrorInfo `API_KEY_INVALID` (not 401), and a key that is blocked,
+ *   expired or suspended shows up as 400/403 with another `API_KEY_*` reason or a message about the
+ *   key: all → 401 `provider_key_rejected` naming the key by label (the system key: 502);
+ * - 429 RESOURCE_EXHAUSTED → 429 with Retry-After from RetryInfo's `retryDelay`, else the header.
+ *   Every Gemini 429 message says "exceeded your current quota", so the words prove nothing: a
+ *   per-day quota or a quota of `limit: 0` (the model is not in the key's tier) cannot clear within
+ *   minutes → `insufficient_quota`; the rest is a rate limit worth retrying;
+ * - 400 → 400, 404 → 404 model_not_found, 413 → 413, 500 → 502, 503 → 503, 504 → 504.
+ * The message is kept only scrubbed of the call's key and every key-like string; `details` never.
+ */
+import { type ErrorType, GatewayError } from '../../errors.js';
+import { rateLimitHeaders } from '../openai-compatible/retry-after.js';
+import { safeMessage } from '../openai-compatible/upstream-message.js';
+import type { CallContext } from '../types.js';
+import { type GoogleError, parseErrorText } from './google-error.js';
+
+const NAME = 'Google Gemini';
+const QUOTA_RETRY_AFTER_S = 60;
+const RATE_RETRY_AFTER_S = 1;
+
+interface Row {
+  status: number;
+  type: ErrorType;
+  code: string;
+  /** false: the same request will fail again (`x-should-retry: false`). */
+  retryable?: false;
+  param?: string;
+}
+
+const BY_STATUS: Readonly<Record<number, Row>> = {
+  400: { status: 400, type: 'invalid_request_error', code: 'upstream_bad_request', retryable: false },
+  403: { status: 403, type: 'permission_error', code: 'upstream_forbidden', retryable: false },
+  404: {
+    status: 404,
+    type: 'invalid_request_error',
+    code: 'model_not_found',
+    retryable: false,
+    param: 'model',
+  },
+  408: { status: 504, type: 'timeout_error', code: 'upstream_timeout' },
+  413: { status: 413, type: 'invalid_request_error', code: 'request_too_large', retryable: false },
+  503: { status: 503, type: 'service_unavailable', code: 'upstream_unavailable' },
+  504: { status: 504, type: 'timeout_error', code: 'upstream_timeout' },
+};
+const SERVER_ERROR: Row = { status: 502, type: 'upstream_error', code: 'upstream_error' };
+const UNEXPECTED: Row = { status: 502, type: 'upstream_error', code: 'upstream_error', retryable: false };
+
+/** Whether Google is refusing the key itself (bad, expired, blocked for this API, suspended). */
+function isKeyProblem(status: number, err: GoogleError): boolean {
+  if (err.reasons.some((r) => r.startsWith('API_KEY_') || r === 'CONSUMER_SUSPENDED')) return true;
+  if (status === 401) return true;
+  return status === 403 && /\bAPI[ _]key\b/i.test(err.message ?? '');
+}
+
+function isQuotaExhausted(err: GoogleError): boolean {
+  return err.quotaIds.some((id) => /PerDay/i.test(id)) || /\blimit: 0\b/.test(err.message ?? '');
+}
+
+function keyRejected(call: CallContext): GatewayError {
+  if (call.keySource === 'system') {
+    return new GatewayError(
+      502,
+      'upstream_error',
+      'system_key_rejected',
+      `${NAME} rejected the gateway's own key. An operator must replace it.`,
+      { retryable: false },
+    );
+  }
+  return new GatewayError(
+    401,
+    'authentication_error',
+    'provider_key_rejected',
+    `${NAME} rejected your stored key ${safeMessage(call.keyLabel, call.apiKey)}. Update or deactivate it.`,
+    { retryable: false },
+  );
+}
+
+/** Retry-After: RetryInfo first, then the upstream header, then `fallback`. */
+function retryHeaders(headers: Headers, err: GoogleError, fallback: number): Record<string, string> {
+  const out = rateLimitHeaders(headers, fallback);
+  if (err.retryDelaySeconds !== undefined) out['retry-after'] = String(err.retryDelaySeconds);
+  return out;
+}
+
+/** An error already read from a body (also used for errors inside a stream). */
+export function googleErrorToGateway(
+  status: number,
+  headers: Headers,
+  err: GoogleError,
+  call: CallContext,
+): GatewayError {
+  if (isKeyProblem(status, err)) return keyRejected(call);
+  const message = err.message === undefined ? undefined : safeMessage(err.message, call.apiKey);
+  const said = (fallback: string) => (message ? `${NAME}: ${message}` : fallback);
+
+  if (status === 429) {
+    if (isQuotaExhausted(err)) {
+      return new GatewayError(
+        429,
+        'rate_limit_error',
+        'insufficient_quota',
+        said(`${NAME}: the key's quota is used up.`),
+        {
+          retryable: false,
+          headers: retryHeaders(headers, err, QUOTA_RETRY_AFTER_S),
+        },
+      );
+    }
+    return new GatewayError(
+      429,
+      'rate_limit_error',
+      'rate_limit_exceeded',
+      said(`${NAME}: rate limit reached.`),
+      {
+        headers: retryHeaders(headers, err, RATE_RETRY_AFTER_S),
+      },
+    );
+  }
+  const row = BY_STATUS[status] ?? (status >= 500 && status < 600 ? SERVER_ERROR : UNEXPECTED);
+  const options: { retryable?: boolean; headers?: Record<string, string>; param?: string } = {};
+  if (row.retryable === false) options.retryable = false;
+  if (row.param) options.param = row.param;
+  if (status === 503) options.headers = retryHeaders(headers, err, RATE_RETRY_AFTER_S);
+  return new GatewayError(row.status, row.type, row.code, said(`${NAME} returned HTTP ${status}.`), options);
+}
+
+export function toError(status: number, headers: Headers, bodyText: string, call: CallContext): GatewayError {
+  return googleErrorToGateway(status, headers, parseErrorText(bodyText), call);
+}
