@@ -5,8 +5,9 @@ import { openAICompatibleAdapter } from './openai-compatible/index.js';
 import type { ProviderAdapter } from './types.js';
 
 /**
- * Which adapter speaks to which provider. Anthropic and Google have no native adapter yet, so
- * their models go through OpenRouter (pick-key consults NATIVE_PROVIDERS).
+ * Which adapter speaks to which provider. OpenAI, Meta and OpenRouter share the pass-through
+ * adapter; Anthropic and Google are translated. A provider missing here would be reached through
+ * OpenRouter only (pick-key consults NATIVE_PROVIDERS).
  */
 const ADAPTERS: Partial<Record<ProviderId, ProviderAdapter>> = {
   openai: openAICompatibleAdapter,

@@ -1,5 +1,5 @@
 /**
- * Gemini stream events → OpenAI chunks, as one TransformStream with its state in a closure
+ * Gemini stream events → OpenAI chunks: a state machine over closure variables, fed one event at a time
  * (google-gemini.md §5, §8; openai-chat.md §3). Each event is a whole GenerateContentResponse
  * holding only the new parts:
  * - the first event opens with `{role: "assistant", content: ""}`;
@@ -12,7 +12,6 @@
  * an idle upstream, no finishReason, an error object, a failed tool call or an event that is not
  * JSON ends the stream with one error event instead. Nothing here throws into the stream.
  */
-import type { EventSourceMessage } from 'eventsource-parser/stream';
 import { isRecord } from '../openai-compatible/upstream-message.js';
 import { errorEvent, type StreamError } from '../sse-error-event.js';
 import type { CallContext, StreamHooks, Usage } from '../types.js';
@@ -22,8 +21,6 @@ import { completionId, type PartView, viewResponse } from './read-candidates.js'
 import { type ChunkMeta, DONE, deltaChunk, toolCallDelta, usageChunk } from './stream-chunks.js';
 import { googleErrorToGateway } from './to-error.js';
 import { newToolCallId } from './tool-call-id.js';
-
-const encoder = new TextEncoder();
 
 export const INCOMPLETE: StreamError = {
   message: 'The upstream stream ended before it finished.',
@@ -37,11 +34,19 @@ const NOT_JSON: StreamError = {
   code: 'upstream_invalid_chunk',
 };
 
+/** The stream's state machine, fed one SSE data payload at a time; `take` drains what to send. */
+export interface Translator {
+  readonly ended: boolean;
+  event(data: string): void;
+  end(): void;
+  take(): string;
+}
+
 export function createTranslator(
   call: CallContext,
   hooks: StreamHooks,
   strayError: () => GoogleError | undefined,
-): TransformStream<EventSourceMessage, Uint8Array> {
+): Translator {
   let meta: ChunkMeta | undefined;
   let ended = false;
   let finish: OpenAIFinishReason | undefined;
@@ -148,31 +153,30 @@ export function createTranslator(
     ended = true;
   }
 
-  const emit = (controller: TransformStreamDefaultController<Uint8Array>) => {
-    if (out === '') return;
-    controller.enqueue(encoder.encode(out));
-    out = '';
-  };
-
-  return new TransformStream<EventSourceMessage, Uint8Array>({
-    transform(message, controller) {
+  return {
+    get ended() {
+      return ended;
+    },
+    event(data: string) {
       if (ended) return;
       try {
-        onEvent(message.data);
+        onEvent(data);
       } catch {
         fail(INCOMPLETE);
       }
-      emit(controller);
     },
-    flush(controller) {
-      if (!ended) {
-        try {
-          end();
-        } catch {
-          fail(INCOMPLETE);
-        }
+    end() {
+      if (ended) return;
+      try {
+        end();
+      } catch {
+        fail(INCOMPLETE);
       }
-      emit(controller);
     },
-  });
+    take() {
+      const text = out;
+      out = '';
+      return text;
+    },
+  };
 }

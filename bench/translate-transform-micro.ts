@@ -1,10 +1,11 @@
 /**
- * Micro-benchmark: CPU time per streamed response translated from Anthropic's events to OpenAI
- * chunks, beside the OpenAI-compatible pass-through over a stream of the same size (50 content
- * deltas each, one SSE event per network chunk as the providers send them).
- * Run: npx tsx bench/anthropic-transform-micro.ts
+ * Micro-benchmark: CPU time per streamed response translated from Anthropic's events and from
+ * Gemini's SSE to OpenAI chunks, beside the OpenAI-compatible pass-through over a stream of the
+ * same size (50 content deltas each, one SSE event per network chunk as the providers send them).
+ * Run: npx tsx bench/translate-transform-micro.ts
  */
 import { streamTransform as anthropicTransform } from '../src/providers/anthropic/stream-transform.js';
+import { googleAdapter } from '../src/providers/google/index.js';
 import { streamTransform as passThroughTransform } from '../src/providers/openai-compatible/stream-transform.js';
 import type { CallContext, StreamHooks } from '../src/providers/types.js';
 
@@ -52,6 +53,38 @@ function anthropicEvents(): string[] {
   return out;
 }
 
+/** Gemini's SSE: CRLF framing, no [DONE], usage in the last event. */
+function geminiEvents(): string[] {
+  const ev = (data: Record<string, unknown>) => `data: ${JSON.stringify(data)}\r\n\r\n`;
+  const out: string[] = [];
+  for (let i = 0; i < DELTAS; i++) {
+    const last = i === DELTAS - 1;
+    out.push(
+      ev({
+        candidates: [
+          {
+            content: { role: 'model', parts: [{ text: ` word${i}` }] },
+            index: 0,
+            ...(last ? { finishReason: 'STOP' } : {}),
+          },
+        ],
+        ...(last
+          ? {
+              usageMetadata: {
+                promptTokenCount: 12,
+                candidatesTokenCount: DELTAS,
+                totalTokenCount: 12 + DELTAS,
+              },
+            }
+          : {}),
+        modelVersion: 'gemini-2.5-flash',
+        responseId: 'bench-response-id',
+      }),
+    );
+  }
+  return out;
+}
+
 function openAIEvents(): string[] {
   const head =
     '{"id":"chatcmpl-CZk1rT0yFq7Xw2bNmP4sLd9aE3vHu","object":"chat.completion.chunk","created":1767225600,"model":"gpt-4o-mini-2024-07-18","service_tier":"default","system_fingerprint":"fp_560af6e559",';
@@ -69,9 +102,10 @@ function openAIEvents(): string[] {
   return out;
 }
 
-const call = (provider: 'anthropic' | 'openai'): CallContext => ({
+const MODELS = { anthropic: 'claude-sonnet-4-5', google: 'gemini-2.5-flash', openai: 'gpt-4o-mini' } as const;
+const call = (provider: keyof typeof MODELS): CallContext => ({
   provider,
-  upstreamModel: provider === 'anthropic' ? 'claude-sonnet-4-5' : 'gpt-4o-mini',
+  upstreamModel: MODELS[provider],
   apiKey: 'bench-key',
   keyLabel: 'bench',
   keySource: 'user',
@@ -126,13 +160,27 @@ async function main(): Promise<void> {
   const pass = await time('openai-compatible pass-through', openai, () =>
     passThroughTransform(call('openai'), hooks),
   );
-  const translated = await time('anthropic → openai translation', anthropic, () =>
-    anthropicTransform(call('anthropic'), hooks),
-  );
-  console.log(
-    `translation costs ${(translated - pass).toFixed(1)} µs more per stream than pass-through (${(translated / pass).toFixed(2)}×); ` +
-      `over the identity baseline: pass-through ${(pass - identity).toFixed(1)} µs, translation ${(translated - identity).toFixed(1)} µs`,
-  );
+  const gemini = geminiEvents().map((e) => encoder.encode(e));
+  const translations: [string, number][] = [
+    [
+      'anthropic',
+      await time('anthropic → openai translation', anthropic, () =>
+        anthropicTransform(call('anthropic'), hooks),
+      ),
+    ],
+    [
+      'google',
+      await time('gemini → openai translation', gemini, () =>
+        googleAdapter.streamTransform(call('google'), hooks),
+      ),
+    ],
+  ];
+  for (const [name, translated] of translations) {
+    console.log(
+      `${name}: translation costs ${(translated - pass).toFixed(1)} µs more per stream than pass-through (${(translated / pass).toFixed(2)}×); ` +
+        `over the identity baseline: pass-through ${(pass - identity).toFixed(1)} µs, translation ${(translated - identity).toFixed(1)} µs`,
+    );
+  }
 }
 
 await main();
