@@ -13,6 +13,7 @@
 import { type ErrorType, GatewayError } from '../../errors.js';
 import { rateLimitHeaders } from '../openai-compatible/retry-after.js';
 import { safeMessage } from '../openai-compatible/upstream-message.js';
+import { keyRejected } from '../shared/key-rejected.js';
 import type { CallContext } from '../types.js';
 import { type GoogleError, parseErrorText } from './google-error.js';
 
@@ -58,25 +59,6 @@ function isQuotaExhausted(err: GoogleError): boolean {
   return err.quotaIds.some((id) => /PerDay/i.test(id)) || /\blimit: 0\b/.test(err.message ?? '');
 }
 
-function keyRejected(call: CallContext): GatewayError {
-  if (call.keySource === 'system') {
-    return new GatewayError(
-      502,
-      'upstream_error',
-      'system_key_rejected',
-      `${NAME} rejected the gateway's own key. An operator must replace it.`,
-      { retryable: false },
-    );
-  }
-  return new GatewayError(
-    401,
-    'authentication_error',
-    'provider_key_rejected',
-    `${NAME} rejected your stored key ${safeMessage(call.keyLabel, call.apiKey)}. Update or deactivate it.`,
-    { retryable: false },
-  );
-}
-
 /** Retry-After: RetryInfo first, then the upstream header, then `fallback`. */
 function retryHeaders(headers: Headers, err: GoogleError, fallback: number): Record<string, string> {
   const out = rateLimitHeaders(headers, fallback);
@@ -91,7 +73,7 @@ export function googleErrorToGateway(
   err: GoogleError,
   call: CallContext,
 ): GatewayError {
-  if (isKeyProblem(status, err)) return keyRejected(call);
+  if (isKeyProblem(status, err)) return keyRejected(call, NAME);
   const message = err.message === undefined ? undefined : safeMessage(err.message, call.apiKey);
   const said = (fallback: string) => (message ? `${NAME}: ${message}` : fallback);
 

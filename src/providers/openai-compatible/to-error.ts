@@ -8,6 +8,7 @@
  */
 import { type ErrorType, GatewayError } from '../../errors.js';
 import { providerLabel } from '../../vault/key-formats.js';
+import { keyRejected } from '../shared/key-rejected.js';
 import type { CallContext } from '../types.js';
 import { rateLimitHeaders } from './retry-after.js';
 import { codeOf, readErrorBody, safeMessage } from './upstream-message.js';
@@ -68,26 +69,6 @@ const QUOTA = 'insufficient_quota';
 /** Retry-After for a quota 429 when the upstream gives none (every 429 carries one). */
 const QUOTA_RETRY_AFTER_S = 60;
 const DEFAULT_RETRY_AFTER_S = 1;
-
-function keyRejected(call: CallContext, name: string): GatewayError {
-  if (call.keySource === 'system') {
-    return new GatewayError(
-      502,
-      'upstream_error',
-      'system_key_rejected',
-      `${name} rejected the gateway's own key. An operator must replace it.`,
-      { retryable: false },
-    );
-  }
-  const label = safeMessage(call.keyLabel, call.apiKey);
-  return new GatewayError(
-    401,
-    'authentication_error',
-    'provider_key_rejected',
-    `${name} rejected your stored key "${label}". Update or deactivate it.`,
-    { retryable: false },
-  );
-}
 
 export function toError(status: number, headers: Headers, bodyText: string, call: CallContext): GatewayError {
   const name = providerLabel(call.provider);

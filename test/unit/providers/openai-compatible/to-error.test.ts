@@ -37,7 +37,7 @@ describe('toError: a rejected key', () => {
       status: 401,
       type: 'authentication_error',
       code: 'provider_key_rejected',
-      message: 'OpenAI rejected your stored key "work". Update or deactivate it.',
+      message: 'OpenAI rejected your stored key work. Update or deactivate it.',
       retryable: false,
     });
     expect(visible(err)).not.toContain('sk-');
@@ -45,12 +45,12 @@ describe('toError: a rejected key', () => {
 
   it('says which provider rejected the key for OpenRouter and Meta', () => {
     expect(map(401, fixtureText('openrouter/error-401.json'), openrouter).message).toBe(
-      'OpenRouter rejected your stored key "sk-o…abab". Update or deactivate it.',
+      'OpenRouter rejected your stored key sk-o…abab. Update or deactivate it.',
     );
     expect(map(401, fixtureText('meta/error-401.json'), meta)).toMatchObject({
       status: 401,
       code: 'provider_key_rejected',
-      message: 'Meta Llama rejected your stored key "work". Update or deactivate it.',
+      message: 'Meta Llama rejected your stored key work. Update or deactivate it.',
     });
   });
 
