@@ -24,7 +24,20 @@ app.post('/v1/*', async (c) => {
     },
     c.req.raw.signal,
   );
-  return new Response(res.body, {
+  // One pull-driven stream over undici's body, as the gateway's client stream (minus the relay).
+  const iterator = res.body[Symbol.asyncIterator]();
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await iterator.next();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel: () => res.cancel(),
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(body, {
     status: res.status,
     headers: { 'content-type': res.headers.get('content-type') ?? 'application/json' },
   });

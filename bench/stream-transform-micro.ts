@@ -4,7 +4,8 @@
  * usage, then [DONE]), one SSE event per network chunk as OpenAI sends them.
  * Run: npx tsx bench/stream-transform-micro.ts
  */
-import { createStreamRelay, streamTransform } from '../src/providers/openai-compatible/stream-transform.js';
+import { createStreamRelay } from '../src/providers/openai-compatible/stream-transform.js';
+import { relayTransform } from '../src/providers/relay-transform.js';
 import type { CallContext, StreamHooks } from '../src/providers/types.js';
 
 const RUNS = 2_000;
@@ -51,7 +52,7 @@ async function piped(includeUsage: boolean): Promise<number> {
       else c.close();
     },
   });
-  const reader = source.pipeThrough(streamTransform(call(includeUsage), hooks)).getReader();
+  const reader = source.pipeThrough(relayTransform(createStreamRelay(call(includeUsage), hooks))).getReader();
   let out = 0;
   for (let r = await reader.read(); !r.done; r = await reader.read()) out += r.value.length;
   return out;
@@ -99,8 +100,8 @@ async function main(): Promise<void> {
   });
   await time('relay only, includeUsage true', () => direct(true));
   await time('relay only, includeUsage false', () => direct(false));
-  await time('streamTransform, includeUsage true', () => piped(true));
-  await time('streamTransform, includeUsage false', () => piped(false));
+  await time('relayTransform, includeUsage true', () => piped(true));
+  await time('relayTransform, includeUsage false', () => piped(false));
 }
 
 await main();

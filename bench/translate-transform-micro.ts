@@ -2,12 +2,23 @@
  * Micro-benchmark: CPU time per streamed response translated from Anthropic's events and from
  * Gemini's SSE to OpenAI chunks, beside the OpenAI-compatible pass-through over a stream of the
  * same size (50 content deltas each, one SSE event per network chunk as the providers send them).
+ * Each relay is measured three ways: as the gateway streams now (src/chat/client-stream.ts: one
+ * ReadableStream pulling the upstream's chunks through the relay), as it streamed before (a source
+ * ReadableStream piped through the relay as a TransformStream), and the relay alone (no stream).
  * Run: npx tsx bench/translate-transform-micro.ts
  */
-import { streamTransform as anthropicTransform } from '../src/providers/anthropic/stream-transform.js';
+import { clientStream } from '../src/chat/client-stream.js';
+import { anthropicAdapter } from '../src/providers/anthropic/index.js';
 import { googleAdapter } from '../src/providers/google/index.js';
-import { streamTransform as passThroughTransform } from '../src/providers/openai-compatible/stream-transform.js';
-import type { CallContext, StreamHooks } from '../src/providers/types.js';
+import { openAICompatibleAdapter } from '../src/providers/openai-compatible/index.js';
+import { relayTransform } from '../src/providers/relay-transform.js';
+import type {
+  CallContext,
+  ProviderAdapter,
+  StreamHooks,
+  StreamRelay,
+  UpstreamResponse,
+} from '../src/providers/types.js';
 
 const RUNS = 2_000;
 const ROUNDS = 7;
@@ -116,9 +127,48 @@ const call = (provider: keyof typeof MODELS): CallContext => ({
 });
 const hooks: StreamHooks = { onUsage: () => {}, interruption: () => undefined };
 
-type Make = () => TransformStream<Uint8Array, Uint8Array>;
+/** How one stream is driven; resolves to the bytes the client got. */
+type Run = (chunks: Uint8Array[], relay: (hooks: StreamHooks) => StreamRelay) => Promise<number>;
 
-async function run(chunks: Uint8Array[], make: Make): Promise<number> {
+async function drain(stream: ReadableStream<Uint8Array>): Promise<number> {
+  const reader = stream.getReader();
+  let out = 0;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) out += r.value.length;
+  return out;
+}
+
+/** An upstream answer over chunks already in memory (undici's body is an async iterable too). */
+function fakeResponse(chunks: Uint8Array[]): UpstreamResponse {
+  let i = 0;
+  return {
+    status: 200,
+    headers: new Headers(),
+    body: {
+      [Symbol.asyncIterator]: () => ({
+        next: async (): Promise<IteratorResult<Uint8Array>> => {
+          const value = chunks[i++];
+          return value ? { done: false, value } : { done: true, value: undefined };
+        },
+      }),
+    },
+    text: async () => '',
+    cancel: () => {},
+  };
+}
+
+/** Now: the gateway's one client stream (idle timer included). */
+const viaClientStream: Run = (chunks, relay) =>
+  drain(
+    clientStream(fakeResponse(chunks), {
+      idleTimeoutMs: 60_000,
+      abortUpstream: () => {},
+      relay: (interruption) => relay({ ...hooks, interruption }),
+      onEnd: () => {},
+    }),
+  );
+
+/** Before: a source stream piped through the relay as a TransformStream. */
+const viaTransform: Run = (chunks, relay) => {
   let i = 0;
   const source = new ReadableStream<Uint8Array>({
     pull(c) {
@@ -127,58 +177,77 @@ async function run(chunks: Uint8Array[], make: Make): Promise<number> {
       else c.close();
     },
   });
-  const reader = source.pipeThrough(make()).getReader();
+  return drain(source.pipeThrough(relayTransform(relay(hooks))));
+};
+
+/** The relay's own work, without any stream around it. */
+const direct: Run = async (chunks, relay) => {
+  const r = relay(hooks);
   let out = 0;
-  for (let r = await reader.read(); !r.done; r = await reader.read()) out += r.value.length;
-  return out;
-}
+  for (const c of chunks) out += r.push(c)?.length ?? 0;
+  return out + (r.finish()?.length ?? 0);
+};
 
 /** Best of ROUNDS rounds of CPU time (process.cpuUsage, user + system) per stream. */
-async function time(label: string, chunks: Uint8Array[], make: Make): Promise<number> {
-  for (let i = 0; i < WARMUP; i++) await run(chunks, make);
+async function time(label: string, chunks: Uint8Array[], run: () => Promise<number>): Promise<number> {
+  for (let i = 0; i < WARMUP; i++) await run();
   let best = Number.POSITIVE_INFINITY;
   for (let round = 0; round < ROUNDS; round++) {
     const start = process.cpuUsage();
-    for (let i = 0; i < RUNS; i++) await run(chunks, make);
+    for (let i = 0; i < RUNS; i++) await run();
     const used = process.cpuUsage(start);
     best = Math.min(best, (used.user + used.system) / RUNS);
   }
   const bytes = chunks.reduce((n, c) => n + c.length, 0);
   console.log(
-    `${label.padEnd(44)} ${best.toFixed(1)} µs CPU/stream  (${chunks.length} events, ${bytes} bytes in)`,
+    `${label.padEnd(58)} ${best.toFixed(1).padStart(6)} µs CPU/stream  (${chunks.length} events, ${bytes} bytes in)`,
   );
   return best;
 }
+
+const WAYS: [string, Run][] = [
+  ['client stream (now)', viaClientStream],
+  ['TransformStream (before)', viaTransform],
+  ['relay alone', direct],
+];
 
 async function main(): Promise<void> {
   console.log(
     `node ${process.version}, ${DELTAS} text deltas per stream, best of ${ROUNDS} rounds of ${RUNS}`,
   );
-  const anthropic = anthropicEvents().map((e) => encoder.encode(e));
   const openai = openAIEvents().map((e) => encoder.encode(e));
-  const identity = await time('baseline: identity TransformStream', openai, () => new TransformStream());
-  const pass = await time('openai-compatible pass-through', openai, () =>
-    passThroughTransform(call('openai'), hooks),
+  const identity = await time('baseline: identity TransformStream', openai, () =>
+    drain(
+      new ReadableStream<Uint8Array>({
+        start(c) {
+          for (const chunk of openai) c.enqueue(chunk);
+          c.close();
+        },
+      }).pipeThrough(new TransformStream()),
+    ),
   );
-  const gemini = geminiEvents().map((e) => encoder.encode(e));
-  const translations: [string, number][] = [
-    [
-      'anthropic',
-      await time('anthropic → openai translation', anthropic, () =>
-        anthropicTransform(call('anthropic'), hooks),
-      ),
-    ],
-    [
-      'google',
-      await time('gemini → openai translation', gemini, () =>
-        googleAdapter.streamTransform(call('google'), hooks),
-      ),
-    ],
+  const cases: [string, ProviderAdapter, keyof typeof MODELS, Uint8Array[]][] = [
+    ['openai-compatible pass-through', openAICompatibleAdapter, 'openai', openai],
+    ['anthropic → openai', anthropicAdapter, 'anthropic', anthropicEvents().map((e) => encoder.encode(e))],
+    ['gemini → openai', googleAdapter, 'google', geminiEvents().map((e) => encoder.encode(e))],
   ];
-  for (const [name, translated] of translations) {
+  const results = new Map<string, number[]>();
+  for (const [name, adapter, provider, chunks] of cases) {
+    const figures: number[] = [];
+    for (const [way, run] of WAYS) {
+      figures.push(
+        await time(`${name}, ${way}`, chunks, () =>
+          run(chunks, (h) => adapter.streamRelay(call(provider), h)),
+        ),
+      );
+    }
+    results.set(name, figures);
+  }
+  console.log(`\nidentity TransformStream baseline: ${identity.toFixed(1)} µs`);
+  for (const [name, [now = 0, before = 0, alone = 0]] of results) {
     console.log(
-      `${name}: translation costs ${(translated - pass).toFixed(1)} µs more per stream than pass-through (${(translated / pass).toFixed(2)}×); ` +
-        `over the identity baseline: pass-through ${(pass - identity).toFixed(1)} µs, translation ${(translated - identity).toFixed(1)} µs`,
+      `${name}: client stream ${now.toFixed(1)} µs vs TransformStream ${before.toFixed(1)} µs ` +
+        `(${(now / before).toFixed(2)}×); streams add ${(now - alone).toFixed(1)} µs now, ${(before - alone).toFixed(1)} µs before`,
     );
   }
 }

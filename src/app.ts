@@ -20,6 +20,7 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import { httpMetrics } from './ops/metrics-middleware.js';
 import { metricsRoutes } from './ops/metrics-routes.js';
 import { createTouchCoalescer } from './usage/touch-coalescer.js';
+import { createKeyRowCache } from './vault/key-row-cache.js';
 import { keysRoutes } from './vault/keys-routes.js';
 
 export interface GatewayApp {
@@ -57,6 +58,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     () => logger.warn('could not record token use'),
   );
   const telemetry = createChatTelemetry({ db: deps.db, metrics, logger, touchIntervalMs: TOUCH_INTERVAL_MS });
+  const keyRows = createKeyRowCache({ ttlMs: config.keyCacheTtlMs });
   const auth = { verifyJwt: createJwtVerifier(config.jwt), db: deps.db, tokenTouches, clock: deps.clock };
 
   const app = new Hono<AppEnv>();
@@ -81,7 +83,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   app.route('/api/user/tokens', tokensRoutes(deps));
   const anyCaller = authenticate(auth);
   app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/user/tokens') ? next() : anyCaller(c, next)));
-  app.route('/api/user/api-keys', keysRoutes(deps));
+  app.route('/api/user/api-keys', keysRoutes(deps, keyRows));
 
   const limiter =
     opts.limiter ?? (config.rateLimitRpm > 0 ? createMemoryRateLimiter(config.rateLimitRpm) : undefined);
@@ -89,7 +91,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   if (limiter)
     app.use('/v1/*', rateLimit(limiter, config.rateLimitRpm, { onLimited: () => metrics.rateLimited.inc() }));
   app.use('/v1/chat/*', gatewayHeaders());
-  app.route('/v1', chatRoutes(deps, telemetry));
+  app.route('/v1', chatRoutes(deps, telemetry, keyRows));
 
   const routes = [
     '/healthz',

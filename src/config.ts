@@ -73,6 +73,7 @@ const envSchema = z.object({
   UPSTREAM_TIMEOUT_MS: intInRange(60_000, 1, 3_600_000),
   STREAM_IDLE_TIMEOUT_MS: intInRange(120_000, 1, 3_600_000),
   CORS_ORIGINS: csv,
+  KEY_CACHE_TTL_MS: intInRange(2_000, 0, 60_000),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
 });
 
@@ -97,6 +98,8 @@ export interface Config {
   upstreamTimeoutMs: number;
   streamIdleTimeoutMs: number;
   corsOrigins: string[];
+  /** How long a user's sealed key rows may be served from memory; 0 = always read the database. */
+  keyCacheTtlMs: number;
   logLevel: LogLevel;
 }
 
@@ -145,6 +148,7 @@ export function loadConfig(env: Env): Config {
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     streamIdleTimeoutMs: e.STREAM_IDLE_TIMEOUT_MS,
     corsOrigins: e.CORS_ORIGINS,
+    keyCacheTtlMs: e.KEY_CACHE_TTL_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,6 +1,14 @@
 import { GatewayError } from '../errors.js';
-import type { CallContext, ChatRequest, ProviderAdapter, UpstreamClient, Usage } from '../providers/types.js';
-import { guardStream } from './stream-guard.js';
+import { concatBytes } from '../providers/openai-compatible/byte-queue.js';
+import type {
+  CallContext,
+  ChatRequest,
+  ProviderAdapter,
+  UpstreamClient,
+  UpstreamResponse,
+  Usage,
+} from '../providers/types.js';
+import { clientStream } from './client-stream.js';
 
 /** What the route learns about a call as it happens: for metrics, usage and lastUsedAt, off the hot path. */
 export interface CallObserver {
@@ -30,17 +38,19 @@ export interface ForwardResult {
 const MAX_ERROR_BODY = 64 * 1024;
 const MAX_RESPONSE_BODY = 64 * 1024 * 1024;
 
-async function readText(body: ReadableStream<Uint8Array>, max: number): Promise<string> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
+/**
+ * The body as text, read through its iterator so that its size stays bounded: an error body is cut
+ * at `max` (what came before is kept), a success body over `max` is an error. Chunks are kept as
+ * they come and decoded once (undici's `text()` costs the same, measured, but cannot be bounded).
+ */
+async function readText(res: UpstreamResponse, max: number): Promise<string> {
+  const parts: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
+  for (const iterator = res.body[Symbol.asyncIterator](); ; ) {
+    const { done, value } = await iterator.next();
     if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
+    if (size + value.byteLength > max) {
+      res.cancel();
       if (max === MAX_ERROR_BODY) break;
       throw new GatewayError(
         502,
@@ -49,9 +59,11 @@ async function readText(body: ReadableStream<Uint8Array>, max: number): Promise<
         'The upstream response was too large.',
       );
     }
-    text += decoder.decode(value, { stream: true });
+    size += value.byteLength;
+    parts.push(value);
   }
-  return text + decoder.decode();
+  const decoder = new TextDecoder();
+  return parts.length === 1 ? decoder.decode(parts[0]) : decoder.decode(concatBytes(parts, size));
 }
 
 /**
@@ -102,7 +114,7 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
   if (res.status < 200 || res.status >= 300 || !call.stream) {
     try {
       const ok = res.status >= 200 && res.status < 300;
-      const text = await readText(res.body, ok ? MAX_RESPONSE_BODY : MAX_ERROR_BODY);
+      const text = await readText(res, ok ? MAX_RESPONSE_BODY : MAX_ERROR_BODY);
       if (!ok) throw adapter.toError(res.status, res.headers, text, call);
       const { body, usage } = adapter.readResponse(text, call);
       if (usage) observer.onUsage(usage);
@@ -122,21 +134,15 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
     }
   }
 
-  const guarded = guardStream(res.body, {
+  const body = clientStream(res, {
     idleTimeoutMs: input.idleTimeoutMs,
     abortUpstream,
+    relay: (interruption) =>
+      adapter.streamRelay(call, { onUsage: (usage) => observer.onUsage(usage), interruption }),
     onEnd: (outcome) => {
       detach();
       observer.onEnd(outcome, elapsed());
     },
   });
-  const transform = adapter.streamTransform(call, {
-    onUsage: (usage) => observer.onUsage(usage),
-    interruption: guarded.interruption,
-  });
-  return {
-    status: 200,
-    contentType: 'text/event-stream; charset=utf-8',
-    body: guarded.stream.pipeThrough(transform),
-  };
+  return { status: 200, contentType: 'text/event-stream; charset=utf-8', body };
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../ops/logger.js';
 import type { Database } from '../store/schema.js';
 import { type Vault, VaultError } from '../vault/index.js';
 import { type Provider, providerLabel } from '../vault/key-formats.js';
+import type { KeyRowCache } from '../vault/key-row-cache.js';
 import { activeSealedKeys, type SealedKey } from '../vault/keys-repo.js';
 import type { ModelRoute } from './route-model.js';
 
@@ -27,6 +28,8 @@ export interface PickKeyDeps {
   /** Providers the gateway can call natively (others go through OpenRouter). */
   nativeProviders: ReadonlySet<ProviderId>;
   onDecryptFailure?: () => void;
+  /** The app's cache of sealed key rows; without it every call reads the database. */
+  keyRows?: KeyRowCache;
 }
 
 export function keyLabelOf(key: Pick<SealedKey, 'keyName' | 'keyPreview'>): string {
@@ -62,7 +65,8 @@ export async function pickKey(
 ): Promise<PickedKey> {
   const native = route.provider !== 'openrouter' && deps.nativeProviders.has(route.provider);
   const wanted: Provider[] = native ? [route.provider, 'openrouter'] : ['openrouter'];
-  const keys = await activeSealedKeys(deps.db, userId, wanted);
+  const read = () => activeSealedKeys(deps.db, userId, wanted);
+  const keys = deps.keyRows ? await deps.keyRows.load(userId, wanted, read) : await read();
 
   const own = native ? keys.find((k) => k.provider === route.provider) : undefined;
   if (own) {

@@ -6,6 +6,7 @@ import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
 import { adapterFor, NATIVE_PROVIDERS } from '../providers/registry.js';
 import type { CallContext, ChatRequest } from '../providers/types.js';
+import type { KeyRowCache } from '../vault/key-row-cache.js';
 import { type ChatTelemetry, callObserver } from './call-observer.js';
 import { forwardChat } from './forward.js';
 import { listModels } from './models.js';
@@ -14,7 +15,7 @@ import { routeModel } from './route-model.js';
 import { chatRequestSchema, includeUsageOf } from './schema.js';
 
 /** `/v1`: chat completions and the model list, behind authentication and the rate limit. */
-export function chatRoutes(deps: Deps, telemetry: ChatTelemetry): Hono<AppEnv> {
+export function chatRoutes(deps: Deps, telemetry: ChatTelemetry, keyRows?: KeyRowCache): Hono<AppEnv> {
   const { config } = deps;
   const app = new Hono<AppEnv>();
   const pickDeps = {
@@ -24,6 +25,7 @@ export function chatRoutes(deps: Deps, telemetry: ChatTelemetry): Hono<AppEnv> {
     systemOpenRouterKey: config.openrouterApiKey,
     nativeProviders: NATIVE_PROVIDERS,
     onDecryptFailure: telemetry.onDecryptFailure,
+    keyRows,
   };
 
   app.post('/chat/completions', async (c) => {

@@ -1,14 +1,34 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, request } from 'undici';
 import type { UpstreamClient } from '../providers/types.js';
+
+const noop = () => {};
+
+/** undici's header object as a Headers (repeated headers appended in order). */
+function toHeaders(raw: IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  return headers;
+}
 
 /**
  * The Node upstream client: undici's `request` over one keep-alive pool per origin. Measured
  * (DESIGN) at ~118 µs CPU per forwarded request against ~380–480 µs for fetch. Redirects are
- * never followed (undici's request does not follow them by default).
+ * never followed (undici's request does not follow them by default). The body is undici's own
+ * Readable, handed on as an async iterable: no Web Stream is built for it, and the Headers object
+ * only when someone reads `headers`.
+ *
+ * No cap on connections per origin by default: the incoming requests already bound how many calls
+ * are open, and a cap makes the calls beyond it wait in undici's queue for as long as the streams
+ * ahead of them stay open (the bench's stream 513 waited forever behind a cap of 512).
  */
-export function createUndiciUpstream(opts: { connectionsPerOrigin?: number } = {}): UpstreamClient {
+export function createUndiciUpstream(opts: { connectionsPerOrigin?: number | null } = {}): UpstreamClient {
   const agent = new Agent({
-    connections: opts.connectionsPerOrigin ?? 512,
+    connections: opts.connectionsPerOrigin ?? null,
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
     // The gateway enforces its own first-byte and idle limits; undici's must not fire first.
@@ -25,25 +45,21 @@ export function createUndiciUpstream(opts: { connectionsPerOrigin?: number } = {
         signal,
         dispatcher: agent,
       });
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(res.headers)) {
-        if (value === undefined) continue;
-        if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-        else headers.set(name, value);
-      }
       const body = res.body;
-      const iterator = body[Symbol.asyncIterator]();
-      const stream = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          const { done, value } = await iterator.next();
-          if (done) controller.close();
-          else controller.enqueue(value as Uint8Array);
+      let headers: Headers | undefined;
+      return {
+        status: res.statusCode,
+        get headers() {
+          headers ??= toHeaders(res.headers);
+          return headers;
         },
+        body,
+        text: () => body.text(),
         cancel() {
-          body.destroy();
+          // Destroying an unfinished body emits an error; nobody may be listening any more.
+          if (!body.destroyed) body.on('error', noop).destroy();
         },
-      });
-      return { status: res.statusCode, headers, body: stream };
+      };
     },
     close: () => agent.close(),
   };

@@ -11,10 +11,21 @@ export interface UpstreamRequest {
   body?: string;
 }
 
+/**
+ * An upstream answer whose headers have arrived. Read the body once: chunk by chunk through
+ * `body`, or whole with `text()`. No Web Stream is built for it: the Node client hands undici's
+ * body (a Node Readable) as it is.
+ */
 export interface UpstreamResponse {
   status: number;
-  headers: Headers;
-  body: ReadableStream<Uint8Array>;
+  /** Built on first read (undici hands a plain object): read it only when it matters. */
+  readonly headers: Headers;
+  /** The body's bytes; its iterator rejects when the connection is cut or the call is aborted. */
+  body: AsyncIterable<Uint8Array>;
+  /** The whole body as UTF-8 text (unbounded: use `body` where the size must be bounded). */
+  text(): Promise<string>;
+  /** Stops reading and releases the connection. Safe at any time, more than once, after the end. */
+  cancel(): void;
 }
 
 /**
@@ -70,9 +81,23 @@ export interface StreamHooks {
   onUsage(usage: Usage): void;
   /**
    * Why the upstream byte stream ended early (connection cut, idle timeout), if it did. The
-   * transform asks in `flush` and ends the client stream with this error instead of `[DONE]`.
+   * relay asks in `finish` and ends the client stream with this error instead of `[DONE]`.
    */
   interruption(): GatewayError | undefined;
+}
+
+/**
+ * One stream's translation, driven by whoever reads the upstream: each step returns the bytes for
+ * the client, if any (one chunk per call). Neither step throws.
+ */
+export interface StreamRelay {
+  /** One upstream chunk in. */
+  push(chunk: Uint8Array): Uint8Array | undefined;
+  /**
+   * The upstream ended, cleanly or not (called once, after the last `push`): what is left, then
+   * `[DONE]` or the final error event (`hooks.interruption()` says why a cut stream stopped).
+   */
+  finish(): Uint8Array | undefined;
 }
 
 export interface ProviderAdapter {
@@ -81,7 +106,7 @@ export interface ProviderAdapter {
   /** A 2xx non-streaming body → OpenAI chat.completion JSON text, plus usage if reported. Throws GatewayError for a 200 that carries an error. */
   readResponse(bodyText: string, call: CallContext): { body: string; usage?: Usage };
   /** A 2xx SSE body → OpenAI SSE: chunks, then `data: [DONE]`, or a final `data: {"error":…}` and no `[DONE]`. */
-  streamTransform(call: CallContext, hooks: StreamHooks): TransformStream<Uint8Array, Uint8Array>;
+  streamRelay(call: CallContext, hooks: StreamHooks): StreamRelay;
   /** A non-2xx answer → the contract's error, with every key and key-like string scrubbed from any upstream text. */
   toError(status: number, headers: Headers, bodyText: string, call: CallContext): GatewayError;
   /** The cheapest request that tells whether a key is valid (no tokens spent). */

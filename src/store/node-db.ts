@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Migration } from './migrate.js';
 import type { Database, Dialect } from './schema.js';
+import { cacheStatements } from './statement-cache.js';
 
 /** The Node side of storage: opens SQLite or PostgreSQL from DATABASE_URL and reads migration files. */
 export interface OpenedDatabase {
@@ -31,8 +32,9 @@ export function openDatabase(databaseUrl: string, opts: { poolSize?: number } = 
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
+    // Kysely prepares every query it runs; the wrapper reuses the statement for the same SQL text.
     return {
-      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cacheStatements(sqlite) }) }),
       dialect: 'sqlite',
     };
   }

@@ -6,6 +6,7 @@ import type { AppEnv } from '../http/app-env.js';
 import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
 import { checkKeyFormat, keyPreview, PROVIDERS } from './key-formats.js';
+import type { KeyRowCache } from './key-row-cache.js';
 import { countKeys, deleteKey, findKey, insertKey, listKeys, updateKey } from './keys-repo.js';
 
 /** Bounds one user's rows (OWASP API4); generous for real use, fatal for a script filling the table. */
@@ -32,9 +33,13 @@ const patchSchema = z
 
 const keyNotFound = () => notFound('key_not_found', 'No such API key.', 'keyId');
 
-/** `/api/user/api-keys`: every query is scoped to the caller; another user's id reads as unknown. */
-export function keysRoutes(deps: Deps): Hono<AppEnv> {
+/**
+ * `/api/user/api-keys`: every query is scoped to the caller; another user's id reads as unknown.
+ * Every successful change drops the caller's cached key rows, so their next chat request sees it.
+ */
+export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
   const { db, vault, config, clock } = deps;
+  const changed = (userId: string) => keyRows?.invalidate(userId);
   const app = new Hono<AppEnv>();
 
   app.get('/', async (c) => c.json({ data: await listKeys(db, c.get('caller').userId) }));
@@ -60,6 +65,7 @@ export function keysRoutes(deps: Deps): Hono<AppEnv> {
       keyPreview: keyPreview(body.apiKey),
       now: clock().toISOString(),
     });
+    changed(userId);
     return c.json(created, 201);
   });
 
@@ -75,11 +81,14 @@ export function keysRoutes(deps: Deps): Hono<AppEnv> {
     const body = parseBody(patchSchema, await readJson(c.req.raw, config.maxBodyBytes));
     const updated = await updateKey(db, userId, keyId, body, clock().toISOString());
     if (!updated) throw keyNotFound();
+    changed(userId);
     return c.json(updated);
   });
 
   app.delete('/:keyId', async (c) => {
-    if (!(await deleteKey(db, c.get('caller').userId, c.req.param('keyId')))) throw keyNotFound();
+    const userId = c.get('caller').userId;
+    if (!(await deleteKey(db, userId, c.req.param('keyId')))) throw keyNotFound();
+    changed(userId);
     return c.body(null, 204);
   });
 

@@ -7,7 +7,7 @@
 import type { ProviderAdapter } from '../types.js';
 import { buildRequest, verifyKeyRequest } from './build-request.js';
 import { readResponse } from './read-response.js';
-import { streamTransform } from './stream-transform.js';
+import { streamRelay } from './stream-transform.js';
 import { toError } from './to-error.js';
 
 export { IGNORED_PARAMS, REFUSED_PARAMS, TRANSLATED_PARAMS } from './request-params.js';
@@ -15,7 +15,7 @@ export { IGNORED_PARAMS, REFUSED_PARAMS, TRANSLATED_PARAMS } from './request-par
 export const anthropicAdapter: ProviderAdapter = {
   buildRequest,
   readResponse,
-  streamTransform,
+  streamRelay,
   toError,
   verifyKeyRequest,
 };

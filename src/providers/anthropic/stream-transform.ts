@@ -1,11 +1,11 @@
 /**
- * Anthropic's SSE (named events, reference §4) → OpenAI chunks (openai-chat.md §3), in one
- * TransformStream: bytes → TextDecoder in streaming mode (a UTF-8 character split across network
- * chunks is decoded whole) → eventsource-parser → each event dispatched by name to its handler
- * (stream-message-events.ts, stream-block-events.ts) over closure state (stream-state.ts).
- * DESIGN suggests chaining TextDecoderStream → EventSourceParserStream → TransformStream; the same
- * decoder and parser driven inside one transform cost about half the CPU per stream (three stream
- * hops per network chunk become one; bench/anthropic-transform-micro.ts), so they are used so.
+ * Anthropic's SSE (named events, reference §4) → OpenAI chunks (openai-chat.md §3), as one relay
+ * (no stream of its own: the client stream drives it, src/chat/client-stream.ts): bytes →
+ * TextDecoder in streaming mode (a UTF-8 character split across network chunks is decoded whole) →
+ * eventsource-parser → each event dispatched by name to its handler (stream-message-events.ts,
+ * stream-block-events.ts) over closure state (stream-state.ts). DESIGN suggests chaining
+ * TextDecoderStream → EventSourceParserStream → TransformStream; the same decoder and parser driven
+ * by plain calls cost a fraction of the CPU per stream (bench/translate-transform-micro.ts).
  * `ping` and unknown events are skipped; a payload that is not JSON is data, not a throw: it is
  * skipped too, except on an `error` event, which ends the stream either way.
  * The only clean end is `message_stop`; a stream that ends without it (cut connection, idle
@@ -14,7 +14,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ByteQueue } from '../openai-compatible/byte-queue.js';
 import type { StreamError } from '../sse-error-event.js';
-import type { CallContext, StreamHooks } from '../types.js';
+import type { CallContext, StreamHooks, StreamRelay } from '../types.js';
 import { parseObject } from './parse-object.js';
 import { onBlockDelta, onBlockStart } from './stream-block-events.js';
 import { onErrorEvent, onMessageDelta, onMessageStart, onMessageStop } from './stream-message-events.js';
@@ -76,34 +76,30 @@ function onEnd(s: StreamState): void {
   fail(s, err);
 }
 
-export function streamTransform(
-  call: CallContext,
-  hooks: StreamHooks,
-): TransformStream<Uint8Array, Uint8Array> {
+export function streamRelay(call: CallContext, hooks: StreamHooks): StreamRelay {
   // What one upstream chunk produces leaves as one chunk.
   const out = new ByteQueue();
   const state = createStreamState(call, hooks, (bytes) => out.push(bytes));
   const decoder = new TextDecoder();
   const parser = createParser({ onEvent: (event) => onEvent(state, event) });
-  const step = (controller: TransformStreamDefaultController<Uint8Array>, work: () => void) => {
+  const step = (work: () => void): Uint8Array | undefined => {
     try {
       work();
     } catch {
       if (!state.ended) fail(state, RELAY_FAILED);
     }
-    const bytes = out.take();
-    if (bytes) controller.enqueue(bytes);
+    return out.take();
   };
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      if (state.ended) return;
-      step(controller, () => parser.feed(decoder.decode(chunk, { stream: true })));
+  return {
+    push(chunk) {
+      if (state.ended) return undefined;
+      return step(() => parser.feed(decoder.decode(chunk, { stream: true })));
     },
-    flush(controller) {
-      step(controller, () => {
+    finish() {
+      return step(() => {
         if (!state.ended) parser.feed(decoder.decode());
         onEnd(state);
       });
     },
-  });
+  };
 }

@@ -8,7 +8,7 @@
 import type { ProviderAdapter } from '../types.js';
 import { buildRequest, verifyKeyRequest } from './build-request.js';
 import { readResponse } from './read-response.js';
-import { streamTransform } from './stream-transform.js';
+import { streamRelay } from './stream-transform.js';
 import { toError } from './to-error.js';
 
 export { IGNORED_PARAMS, PARAM_TABLE } from './params.js';
@@ -16,7 +16,7 @@ export { IGNORED_PARAMS, PARAM_TABLE } from './params.js';
 export const googleAdapter: ProviderAdapter = {
   buildRequest,
   readResponse,
-  streamTransform,
+  streamRelay,
   toError,
   verifyKeyRequest,
 };

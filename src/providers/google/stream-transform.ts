@@ -1,10 +1,10 @@
 /**
  * A Gemini SSE body (`:streamGenerateContent?alt=sse`: `data:` events framed by CRLF CRLF, no
- * `[DONE]`) → the client's OpenAI SSE, in one TransformStream: bytes → TextDecoder in streaming
- * mode (UTF-8 split anywhere) → eventsource-parser (any line ending) → stream-translator.ts.
- * One transform rather than a TextDecoderStream → EventSourceParserStream → TransformStream
- * chain: three stream hops per network chunk cost about three times the CPU of the translation
- * itself (bench/translate-transform-micro.ts).
+ * `[DONE]`) → the client's OpenAI SSE, as one relay (no stream of its own: the client stream
+ * drives it, src/chat/client-stream.ts): bytes → TextDecoder in streaming mode (UTF-8 split
+ * anywhere) → eventsource-parser (any line ending) → stream-translator.ts. Plain calls rather than
+ * a TextDecoderStream → EventSourceParserStream → TransformStream chain: stream hops per network
+ * chunk cost several times the CPU of the translation itself (bench/translate-transform-micro.ts).
  *
  * Google may also put a bare JSON error body into a 200 stream (js-genai checks each raw chunk for
  * `{"error": …}`): such lines are not SSE fields, so the parser reports them as unknown fields;
@@ -12,17 +12,14 @@
  * the very end so that a last line without one is seen too (an event still needs its blank line).
  */
 import { createParser, ParseError } from 'eventsource-parser';
-import type { CallContext, StreamHooks } from '../types.js';
+import type { CallContext, StreamHooks, StreamRelay } from '../types.js';
 import { type GoogleError, readGoogleError } from './google-error.js';
 import { createTranslator } from './stream-translator.js';
 
 const STRAY_LIMIT = 64 * 1024;
 const encoder = new TextEncoder();
 
-export function streamTransform(
-  call: CallContext,
-  hooks: StreamHooks,
-): TransformStream<Uint8Array, Uint8Array> {
+export function streamRelay(call: CallContext, hooks: StreamHooks): StreamRelay {
   let stray = '';
   const strayError = (): GoogleError | undefined => {
     if (stray === '') return undefined;
@@ -42,21 +39,21 @@ export function streamTransform(
     },
   });
   const decoder = new TextDecoder();
-  const emit = (controller: TransformStreamDefaultController<Uint8Array>) => {
+  const take = (): Uint8Array | undefined => {
     const text = translator.take();
-    if (text !== '') controller.enqueue(encoder.encode(text));
+    return text === '' ? undefined : encoder.encode(text);
   };
 
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      if (translator.ended) return;
+  return {
+    push(chunk) {
+      if (translator.ended) return undefined;
       parser.feed(decoder.decode(chunk, { stream: true }));
-      emit(controller);
+      return take();
     },
-    flush(controller) {
+    finish() {
       if (!translator.ended) parser.feed(`${decoder.decode()}\n`);
       translator.end();
-      emit(controller);
+      return take();
     },
-  });
+  };
 }

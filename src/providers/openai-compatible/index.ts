@@ -6,13 +6,13 @@
 import type { ProviderAdapter } from '../types.js';
 import { buildRequest, verifyKeyRequest } from './build-request.js';
 import { readResponse } from './read-response.js';
-import { streamTransform } from './stream-transform.js';
+import { createStreamRelay } from './stream-transform.js';
 import { toError } from './to-error.js';
 
 export const openAICompatibleAdapter: ProviderAdapter = {
   buildRequest,
   readResponse,
-  streamTransform,
+  streamRelay: createStreamRelay,
   toError,
   verifyKeyRequest,
 };

@@ -14,7 +14,7 @@
 
 import { providerLabel } from '../../vault/key-formats.js';
 import { errorEvent, type StreamError } from '../sse-error-event.js';
-import type { CallContext, StreamHooks } from '../types.js';
+import type { CallContext, StreamHooks, StreamRelay } from '../types.js';
 import { ByteQueue } from './byte-queue.js';
 import { type SseEvent, SseEventSplitter } from './sse-events.js';
 import { embeddedError, isRecord, pickMessage, safeMessage } from './upstream-message.js';
@@ -59,14 +59,6 @@ function parseObject(data: string): Record<string, unknown> | undefined {
 /** Re-frames a data payload: one `data:` line per line of it, then the blank line. */
 function dataEvent(data: string): Uint8Array {
   return encoder.encode(`data: ${data.includes('\n') ? data.replaceAll('\n', '\ndata: ') : data}\n\n`);
-}
-
-/** The relay's two steps; each returns the bytes for the client, if any (one chunk per call). */
-export interface StreamRelay {
-  /** One upstream chunk in. Never throws. */
-  push(chunk: Uint8Array): Uint8Array | undefined;
-  /** The upstream ended: `[DONE]` already sent, or the final error event. Never throws. */
-  finish(): Uint8Array | undefined;
 }
 
 export function createStreamRelay(call: CallContext, hooks: StreamHooks): StreamRelay {
@@ -177,22 +169,4 @@ export function createStreamRelay(call: CallContext, hooks: StreamHooks): Stream
       return out.take();
     },
   };
-}
-
-/** The relay as the TransformStream a ProviderAdapter returns. */
-export function streamTransform(
-  call: CallContext,
-  hooks: StreamHooks,
-): TransformStream<Uint8Array, Uint8Array> {
-  const relay = createStreamRelay(call, hooks);
-  return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      const bytes = relay.push(chunk);
-      if (bytes) controller.enqueue(bytes);
-    },
-    flush(controller) {
-      const bytes = relay.finish();
-      if (bytes) controller.enqueue(bytes);
-    },
-  });
 }

@@ -4,7 +4,8 @@ import { chatRequestSchema } from '../../../../src/chat/schema.js';
 import { GatewayError } from '../../../../src/errors.js';
 import { buildRequest } from '../../../../src/providers/anthropic/build-request.js';
 import { readResponse } from '../../../../src/providers/anthropic/read-response.js';
-import { streamTransform } from '../../../../src/providers/anthropic/stream-transform.js';
+import { streamRelay } from '../../../../src/providers/anthropic/stream-transform.js';
+import { relayTransform } from '../../../../src/providers/relay-transform.js';
 import type { ChatRequest } from '../../../../src/providers/types.js';
 import { anthropicCall, dataOf, fixtureText, pieces, recordingHooks, runTransform, utf8 } from './helpers.js';
 
@@ -287,7 +288,7 @@ describe('properties', () => {
           const source = sources[which]!;
           const bytes = source.slice(0, Math.floor(source.length * keep));
           const out = await runTransform(
-            streamTransform(anthropicCall({ stream: true }), recordingHooks()),
+            relayTransform(streamRelay(anthropicCall({ stream: true }), recordingHooks())),
             pieces(bytes, size),
           );
           const events = dataOf(out.text);

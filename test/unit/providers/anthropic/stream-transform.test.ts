@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../../../src/errors.js';
-import { streamTransform } from '../../../../src/providers/anthropic/stream-transform.js';
+import { streamRelay } from '../../../../src/providers/anthropic/stream-transform.js';
+import { relayTransform } from '../../../../src/providers/relay-transform.js';
 import type { CallContext } from '../../../../src/providers/types.js';
 import {
   anthropicCall,
@@ -27,7 +28,7 @@ afterEach(() => {
 
 async function translate(input: string | Uint8Array[], call = streaming(), hooks = recordingHooks()) {
   const chunks = typeof input === 'string' ? [utf8(input)] : input;
-  const out = await runTransform(streamTransform(call, hooks), chunks);
+  const out = await runTransform(relayTransform(streamRelay(call, hooks)), chunks);
   const events = dataOf(out.text);
   const done = events.at(-1) === '[DONE]';
   const json = events.filter((e) => e !== '[DONE]').map((e) => JSON.parse(e));
@@ -60,7 +61,7 @@ function accumulate(chunks: Record<string, unknown>[]) {
   return { content, reasoning, finish, calls };
 }
 
-describe('streamTransform: Anthropic events → OpenAI chunks', () => {
+describe('streamRelay: Anthropic events → OpenAI chunks', () => {
   it('translates a text stream byte for byte as recorded, with the usage chunk the client asked for', async () => {
     const out = await translate(fixtureText('anthropic/stream-text.sse'), streaming({ includeUsage: true }));
     expect(out.text).toBe(fixtureText('anthropic/stream-text.openai-with-usage.sse'));
@@ -205,7 +206,7 @@ describe('streamTransform: Anthropic events → OpenAI chunks', () => {
   });
 });
 
-describe('streamTransform: failures end the stream with an error event and no [DONE]', () => {
+describe('streamRelay: failures end the stream with an error event and no [DONE]', () => {
   it('turns an overloaded error event into a final error event', async () => {
     const out = await translate(fixtureText('anthropic/stream-error.sse'));
     expect(out.done).toBe(false);
@@ -290,7 +291,7 @@ describe('streamTransform: failures end the stream with an error event and no [D
         cancelled = true;
       },
     });
-    const reader = source.pipeThrough(streamTransform(streaming(), recordingHooks())).getReader();
+    const reader = source.pipeThrough(relayTransform(streamRelay(streaming(), recordingHooks()))).getReader();
     await reader.read();
     await reader.cancel();
     await vi.waitFor(() => expect(cancelled).toBe(true));

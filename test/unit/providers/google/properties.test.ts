@@ -4,7 +4,8 @@ import { chatRequestSchema } from '../../../../src/chat/schema.js';
 import { GatewayError } from '../../../../src/errors.js';
 import { buildRequest } from '../../../../src/providers/google/build-request.js';
 import { readResponse } from '../../../../src/providers/google/read-response.js';
-import { streamTransform } from '../../../../src/providers/google/stream-transform.js';
+import { streamRelay } from '../../../../src/providers/google/stream-transform.js';
+import { relayTransform } from '../../../../src/providers/relay-transform.js';
 import type { ChatRequest } from '../../../../src/providers/types.js';
 import { GOOGLE_KEY, googleCall, recordingHooks, runTransform, utf8 } from './helpers.js';
 
@@ -223,7 +224,7 @@ describe('properties of the Gemini adapter', () => {
           const bytes = utf8(evs.map((e) => `data: ${e}\r\n\r\n`).join(''));
           const chunks: Uint8Array[] = [];
           for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.slice(i, i + size));
-          const out = await runTransform(streamTransform(googleCall(), recordingHooks()), chunks);
+          const out = await runTransform(relayTransform(streamRelay(googleCall(), recordingHooks())), chunks);
           const done = out.text.endsWith('data: [DONE]\n\n');
           const failed = /data: \{"error":[^\n]*\n\n$/.test(out.text);
           expect(done !== failed).toBe(true);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../../src/errors.js';
-import { streamTransform } from '../../../../src/providers/google/stream-transform.js';
+import { streamRelay } from '../../../../src/providers/google/stream-transform.js';
 import { signatureOf } from '../../../../src/providers/google/tool-call-id.js';
+import { relayTransform } from '../../../../src/providers/relay-transform.js';
 import type { CallContext } from '../../../../src/providers/types.js';
 import {
   events,
@@ -32,7 +33,7 @@ async function run(
 ) {
   const hooks = recordingHooks(interruption);
   const chunks = Array.isArray(input) ? input : [typeof input === 'string' ? utf8(input) : input];
-  const out = await runTransform(streamTransform(call, hooks), chunks);
+  const out = await runTransform(relayTransform(streamRelay(call, hooks)), chunks);
   return { ...out, events: events(out.text), usages: hooks.usages };
 }
 
@@ -62,7 +63,7 @@ const INCOMPLETE = errorOf(
   'upstream_stream_incomplete',
 );
 
-describe('streamTransform for Gemini', () => {
+describe('streamRelay for Gemini', () => {
   it('turns a text stream into role, content deltas, finish, usage and [DONE], all in one chunk envelope', async () => {
     const { events: evs, usages } = await run(fixture('stream-text.sse'));
     expect(shape(evs)).toEqual([
@@ -322,7 +323,9 @@ describe('streamTransform for Gemini', () => {
       },
       interruption: () => undefined,
     };
-    const out = await runTransform(streamTransform(googleCall(), hooks), [fixture('stream-text.sse')]);
+    const out = await runTransform(relayTransform(streamRelay(googleCall(), hooks)), [
+      fixture('stream-text.sse'),
+    ]);
     expect(out.text.endsWith('data: [DONE]\n\n')).toBe(true);
   });
 });

@@ -1,0 +1,126 @@
+import { GatewayError } from '../errors.js';
+import type { StreamRelay, UpstreamResponse } from '../providers/types.js';
+
+/**
+ * The one Web Stream of a streamed call: the client's body. Each `pull` takes the next upstream
+ * chunk, passes it through the adapter's relay and enqueues what comes out (reading on while a
+ * chunk yields nothing). High-water mark 0: nothing is read ahead of the client.
+ *
+ * The upstream always ends cleanly for the relay: a cut connection or an idle upstream ends the
+ * stream and leaves the reason in the relay's `hooks.interruption()`, which it turns into a final
+ * error event. Cancelling (the client went away) aborts the upstream at once. `onEnd` fires once.
+ */
+export interface ClientStreamOptions {
+  idleTimeoutMs: number;
+  abortUpstream: () => void;
+  /** Builds the relay; `interruption` says why the upstream stopped early, if it did. */
+  relay: (interruption: () => GatewayError | undefined) => StreamRelay;
+  /** Called once when the stream finishes, fails or is cancelled (after the relay's last output). */
+  onEnd: (outcome: 'done' | 'interrupted' | 'cancelled') => void;
+}
+
+export function upstreamCut(): GatewayError {
+  return new GatewayError(
+    502,
+    'upstream_error',
+    'upstream_stream_interrupted',
+    'The upstream connection was lost mid-stream.',
+  );
+}
+
+export function upstreamIdle(ms: number): GatewayError {
+  return new GatewayError(
+    504,
+    'timeout_error',
+    'upstream_idle_timeout',
+    `The upstream sent nothing for ${ms} ms.`,
+  );
+}
+
+export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): ReadableStream<Uint8Array> {
+  const iterator = res.body[Symbol.asyncIterator]();
+  let failure: GatewayError | undefined;
+  let idleFired = false;
+  let lastChunkAt = Date.now();
+  let ended = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const relay = opts.relay(() => failure);
+
+  const end = (outcome: 'done' | 'interrupted' | 'cancelled') => {
+    if (ended) return;
+    ended = true;
+    clearTimeout(timer);
+    opts.onEnd(outcome);
+  };
+
+  /** The client is gone (or the relay broke its word and threw): stop the upstream now. */
+  const stopUpstream = () => {
+    end('cancelled');
+    opts.abortUpstream();
+    res.cancel();
+  };
+
+  // One timer per idle period rather than one per chunk: it re-arms itself for the time left.
+  const checkIdle = () => {
+    const quiet = Date.now() - lastChunkAt;
+    if (quiet >= opts.idleTimeoutMs) {
+      idleFired = true;
+      opts.abortUpstream();
+      res.cancel();
+    } else {
+      timer = setTimeout(checkIdle, opts.idleTimeoutMs - quiet);
+    }
+  };
+  timer = setTimeout(checkIdle, opts.idleTimeoutMs);
+
+  /** The upstream is over (`failure` set if it stopped early): the relay's last bytes, then close. */
+  const close = (
+    controller: ReadableStreamDefaultController<Uint8Array>,
+    outcome: 'done' | 'interrupted',
+  ) => {
+    const bytes = relay.finish();
+    end(outcome);
+    if (bytes) controller.enqueue(bytes);
+    controller.close();
+  };
+
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          for (;;) {
+            let step: IteratorResult<Uint8Array>;
+            try {
+              step = await iterator.next();
+              if (idleFired) throw new Error('idle');
+            } catch {
+              if (ended) return; // cancelled meanwhile: the read failed because we stopped it
+              failure = idleFired ? upstreamIdle(opts.idleTimeoutMs) : upstreamCut();
+              close(controller, 'interrupted');
+              return;
+            }
+            if (ended) return;
+            if (step.done) {
+              close(controller, 'done');
+              return;
+            }
+            lastChunkAt = Date.now();
+            const bytes = relay.push(step.value);
+            if (bytes) {
+              controller.enqueue(bytes);
+              return;
+            }
+          }
+        } catch (err) {
+          // Only a relay that throws gets here: the client's stream fails, as a throwing transform did.
+          stopUpstream();
+          throw err;
+        }
+      },
+      cancel() {
+        stopUpstream();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
