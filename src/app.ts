@@ -3,7 +3,6 @@ import { authenticate } from './auth/caller.js';
 import { createJwtVerifier } from './auth/jwt.js';
 import { touchToken } from './auth/tokens-repo.js';
 import { tokensRoutes } from './auth/tokens-routes.js';
-import { gatewayHeaders } from './chat/gateway-headers.js';
 import { chatRoutes } from './chat/routes.js';
 import { createChatTelemetry } from './chat/telemetry.js';
 import type { Deps } from './deps.js';
@@ -90,7 +89,6 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   app.use('/v1/*', anyCaller);
   if (limiter)
     app.use('/v1/*', rateLimit(limiter, config.rateLimitRpm, { onLimited: () => metrics.rateLimited.inc() }));
-  app.use('/v1/chat/*', gatewayHeaders());
   app.route('/v1', chatRoutes(deps, telemetry, keyRows));
 
   const routes = [

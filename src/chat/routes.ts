@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ProviderId } from '../config.js';
 import type { Deps } from '../deps.js';
 import type { AppEnv } from '../http/app-env.js';
@@ -34,6 +35,9 @@ export function chatRoutes(deps: Deps, telemetry: ChatTelemetry, keyRows?: KeyRo
     const route = routeModel(chat.model);
     const picked = await pickKey(pickDeps, caller.userId, chat.model, route);
     c.set('gateway', { provider: picked.provider, keySource: picked.keySource });
+    // Prepared headers: they land on the c.body response below; onError adds them to errors.
+    c.header('x-gateway-provider', picked.provider);
+    c.header('x-gateway-key-source', picked.keySource);
     const adapter = adapterFor(picked.provider);
     const call: CallContext = {
       provider: picked.provider,
@@ -69,7 +73,7 @@ export function chatRoutes(deps: Deps, telemetry: ChatTelemetry, keyRows?: KeyRo
       headers['cache-control'] = 'no-cache';
       headers['x-accel-buffering'] = 'no';
     }
-    return new Response(result.body, { status: result.status, headers });
+    return c.body(result.body, result.status as ContentfulStatusCode, headers);
   });
 
   app.get('/models', async (c) => c.json(await listModels(deps, c.get('caller').userId)));

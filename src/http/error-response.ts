@@ -43,16 +43,23 @@ export function errorResponse(err: GatewayError, requestId?: string): Response {
 export function onError(logger: Logger) {
   return function renderError(err: Error, c: Context<AppEnv>): Response {
     const requestId = c.get('requestId');
-    if (err instanceof GatewayError) return errorResponse(err, requestId);
-    logger.error('unhandled error', { requestId, errorName: err.name });
-    return errorResponse(
-      new GatewayError(
-        500,
-        'api_error',
-        'internal_error',
-        `Internal server error (request ${requestId ?? 'unknown'}).`,
-      ),
+    if (!(err instanceof GatewayError)) logger.error('unhandled error', { requestId, errorName: err.name });
+    const res = errorResponse(
+      err instanceof GatewayError
+        ? err
+        : new GatewayError(
+            500,
+            'api_error',
+            'internal_error',
+            `Internal server error (request ${requestId ?? 'unknown'}).`,
+          ),
       requestId,
     );
+    // Headers middleware prepared for the response (x-ratelimit-*, x-gateway-*) belong on errors too.
+    for (const [name, value] of c.res.headers) {
+      if (name !== 'content-type' && name !== 'content-length' && !res.headers.has(name))
+        res.headers.set(name, value);
+    }
+    return res;
   };
 }

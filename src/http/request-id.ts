@@ -10,7 +10,9 @@ export function requestId(): MiddlewareHandler<AppEnv> {
     const id =
       incoming && SANE_ID.test(incoming) ? incoming : `req_${crypto.randomUUID().replaceAll('-', '')}`;
     c.set('requestId', id);
+    // Prepared before the handler runs, so responses built with c.json/c.body carry it without
+    // touching the finished response; onError puts it on every error itself.
+    c.header('x-request-id', id);
     await next();
-    c.res.headers.set('x-request-id', id);
   };
 }

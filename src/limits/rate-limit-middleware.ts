@@ -72,9 +72,8 @@ export function rateLimit(
       );
     }
 
-    await next();
-    // c.header copies a finalized response first, so this also works on immutable
-    // (fetched, streamed) responses and on errors rendered further down the chain.
+    // Prepared before the handler, so the response is built with them rather than copied after.
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    await next();
   };
 }

