@@ -88,3 +88,28 @@ describe('readResponse', () => {
     },
   );
 });
+
+describe('readResponse reading usage without parsing the whole body', () => {
+  const body = (content: string, usage: string) =>
+    `{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":${JSON.stringify(content)}},"finish_reason":"stop"}],"usage":${usage}}\n`;
+
+  it('finds usage with nested details after content that mentions usage, braces and quotes', () => {
+    const text = body(
+      'my "usage": {"prompt_tokens": 999} and } { braces',
+      '{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7,"prompt_tokens_details":{"cached_tokens":1}}',
+    );
+    const result = readResponse(text, callContext());
+    expect(result.body).toBe(text);
+    expect(result.usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 });
+    expect(result.usage?.prompt_tokens_details).toEqual({ cached_tokens: 1 });
+  });
+
+  it('reports no usage when usage is null', () => {
+    expect(readResponse(body('hi', 'null'), callContext()).usage).toBeUndefined();
+  });
+
+  it('reads usage when the content merely talks about errors', () => {
+    const text = body('an "error": happened?', '{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}');
+    expect(readResponse(text, callContext()).usage?.total_tokens).toBe(2);
+  });
+});
