@@ -127,9 +127,24 @@ interface Family<S> {
   lines: (labels: string[], state: S, out: string[]) => void;
 }
 
+/**
+ * safeLabelValue runs several regexes; label values come from small closed sets, so each distinct
+ * value is checked once (bounded, in case a caller ever passes open-ended values).
+ */
+const checkedValues = new Map<string, string>();
+function checkedLabelValue(value: LabelValue): string {
+  const s = String(value);
+  let safe = checkedValues.get(s);
+  if (safe === undefined) {
+    safe = safeLabelValue(s);
+    if (checkedValues.size < 10_000) checkedValues.set(s, safe);
+  }
+  return safe;
+}
+
 /** The state for these labels, created on first use, after the values are made safe. */
 function seriesOf<S>(family: Family<S>, labels: LabelSet): S {
-  let values = family.labelNames.map((name) => safeLabelValue(labels[name] ?? OTHER));
+  let values = family.labelNames.map((name) => checkedLabelValue(labels[name] ?? OTHER));
   let key = values.join('\u0000');
   let entry = family.series.get(key);
   if (entry) return entry.state;
