@@ -148,6 +148,7 @@ export function startGatewayTarget(opts: {
     env: baseChildEnv(gatewayEnv(opts.databaseUrl, opts.upstreamOrigin)),
     cwd: makeTempDir('byok-bench-gw-'),
     core: opts.core,
-    nodeArgs: opts.nodeArgs,
+    // BENCH_GATEWAY_NODE_ARGS tries runtime flags on the gateway only (e.g. GC sizing).
+    nodeArgs: [...(opts.nodeArgs ?? []), ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
   });
 }
