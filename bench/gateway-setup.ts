@@ -149,6 +149,9 @@ export function startGatewayTarget(opts: {
     cwd: makeTempDir('byok-bench-gw-'),
     core: opts.core,
     // BENCH_GATEWAY_NODE_ARGS tries runtime flags on the gateway only (e.g. GC sizing).
-    nodeArgs: [...(opts.nodeArgs ?? []), ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
+    nodeArgs: [
+      ...(opts.nodeArgs ?? []),
+      ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
   });
 }
