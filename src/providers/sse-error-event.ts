@@ -13,6 +13,20 @@ export interface StreamError {
 
 const encoder = new TextEncoder();
 
+/** The upstream stream ended (cleanly, as far as the socket goes) before its own end marker. */
+export const STREAM_INCOMPLETE: StreamError = {
+  message: 'The upstream stream ended before it finished.',
+  type: 'upstream_error',
+  code: 'upstream_stream_incomplete',
+};
+
+/** Our own relay failed on an event: nothing more can be sent faithfully. */
+export const RELAY_FAILED: StreamError = {
+  message: 'The gateway could not relay the rest of the stream.',
+  type: 'api_error',
+  code: 'stream_relay_failed',
+};
+
 /**
  * Encodes the final error event. Callers scrub upstream text with the call's key; the message is
  * scrubbed of key-like strings once more here, as the last gate before the client.

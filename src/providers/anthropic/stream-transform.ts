@@ -13,24 +13,12 @@
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ByteQueue } from '../openai-compatible/byte-queue.js';
-import type { StreamError } from '../sse-error-event.js';
+import { STREAM_INCOMPLETE as INCOMPLETE, RELAY_FAILED, type StreamError } from '../sse-error-event.js';
 import type { CallContext, StreamHooks, StreamRelay } from '../types.js';
 import { parseObject } from './parse-object.js';
 import { onBlockDelta, onBlockStart } from './stream-block-events.js';
 import { onErrorEvent, onMessageDelta, onMessageStart, onMessageStop } from './stream-message-events.js';
 import { createStreamState, fail, type StreamState } from './stream-state.js';
-
-const INCOMPLETE: StreamError = {
-  message: 'The upstream stream ended before it finished.',
-  type: 'upstream_error',
-  code: 'upstream_stream_incomplete',
-};
-
-const RELAY_FAILED: StreamError = {
-  message: 'The gateway could not translate the rest of the stream.',
-  type: 'api_error',
-  code: 'stream_relay_failed',
-};
 
 /** One upstream event. */
 function onEvent(s: StreamState, event: EventSourceMessage): void {

@@ -13,7 +13,7 @@
  * JSON ends the stream with one error event instead. Nothing here throws into the stream.
  */
 import { isRecord } from '../openai-compatible/upstream-message.js';
-import { errorEvent, type StreamError } from '../sse-error-event.js';
+import { errorEvent, STREAM_INCOMPLETE as INCOMPLETE, type StreamError } from '../sse-error-event.js';
 import type { CallContext, StreamHooks, Usage } from '../types.js';
 import { finishErrorMessage, mapFinishReason, type OpenAIFinishReason } from './finish-reason.js';
 import { type GoogleError, readGoogleError } from './google-error.js';
@@ -21,12 +21,6 @@ import { completionId, type PartView, viewResponse } from './read-candidates.js'
 import { type ChunkMeta, DONE, deltaChunk, toolCallDelta, usageChunk } from './stream-chunks.js';
 import { googleErrorToGateway } from './to-error.js';
 import { newToolCallId } from './tool-call-id.js';
-
-export const INCOMPLETE: StreamError = {
-  message: 'The upstream stream ended before it finished.',
-  type: 'upstream_error',
-  code: 'upstream_stream_incomplete',
-};
 
 const NOT_JSON: StreamError = {
   message: 'Google Gemini sent a stream event that is not a JSON object.',

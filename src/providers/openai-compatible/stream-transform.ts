@@ -13,7 +13,12 @@
  */
 
 import { providerLabel } from '../../vault/key-formats.js';
-import { errorEvent, type StreamError } from '../sse-error-event.js';
+import {
+  errorEvent,
+  STREAM_INCOMPLETE as INCOMPLETE,
+  RELAY_FAILED,
+  type StreamError,
+} from '../sse-error-event.js';
 import type { CallContext, StreamHooks, StreamRelay } from '../types.js';
 import { ByteQueue } from './byte-queue.js';
 import { type SseEvent, SseEventSplitter } from './sse-events.js';
@@ -33,18 +38,6 @@ const DONE = '[DONE]';
  * which no provider does.
  */
 const MAY_MATTER = /"(?:usage"\s*:\s*\{|error"\s*:|finish_reason"\s*:\s*"error")/;
-
-const INCOMPLETE: StreamError = {
-  message: 'The upstream stream ended before it finished.',
-  type: 'upstream_error',
-  code: 'upstream_stream_incomplete',
-};
-
-const RELAY_FAILED: StreamError = {
-  message: 'The gateway could not relay the rest of the stream.',
-  type: 'api_error',
-  code: 'stream_relay_failed',
-};
 
 /** The payload as a JSON object, or undefined when it is not one (a bad chunk is data). */
 function parseObject(data: string): Record<string, unknown> | undefined {
