@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeAnthropic, startFakeAnthropic } from '../fakes/anthropic-server.js';
-import { fakeKey } from '../helpers/keys.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { startFakeAnthropic } from '../fakes/anthropic-server.js';
+import { useNativeChat } from '../helpers/chat-harness.js';
 
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
@@ -20,41 +19,14 @@ function sseData(text: string): string[] {
 }
 
 describe('chat completions through the native Anthropic adapter', () => {
-  let fake: FakeAnthropic;
-  let t: TestApp;
-  let token: string;
-  let apiKey: string;
-
-  beforeAll(async () => {
-    fake = await startFakeAnthropic();
-    t = await createTestApp('sqlite', {
-      ANTHROPIC_BASE_URL: fake.baseUrl,
-      RATE_LIMIT_RPM: '0',
-      UPSTREAM_TIMEOUT_MS: '2000',
-    });
-    token = await t.jwt('anthropic-api-user');
-    apiKey = fakeKey('anthropic');
-    const res = await t.request('/api/user/api-keys', {
-      method: 'POST',
-      token,
-      json: { provider: 'anthropic', apiKey, keyName: 'claude work' },
-    });
-    expect(res.status).toBe(201);
+  const h = useNativeChat({
+    user: 'anthropic-api-user',
+    key: { provider: 'anthropic', keyName: 'claude work' },
+    model: 'anthropic/claude-sonnet-4-5',
+    startFakes: async () => ({ anthropic: await startFakeAnthropic() }),
+    env: ({ anthropic }) => ({ ANTHROPIC_BASE_URL: anthropic.baseUrl, UPSTREAM_TIMEOUT_MS: '2000' }),
   });
-  afterAll(async () => {
-    await t.close();
-    await fake.close();
-  });
-  beforeEach(() => fake.clear());
-
-  const chat = (body: Record<string, unknown>) =>
-    t.request('/v1/chat/completions', {
-      method: 'POST',
-      token,
-      json: { model: 'anthropic/claude-sonnet-4-5', ...body },
-    });
-  const say = (text: string, extra: Record<string, unknown> = {}) =>
-    chat({ messages: [{ role: 'user', content: text }], ...extra });
+  const { apiKey, chat, say } = h;
 
   it('answers a plain request in OpenAI’s shape, calling Anthropic with the key as x-api-key only', async () => {
     const res = await say('hi');
@@ -71,8 +43,8 @@ describe('chat completions through the native Anthropic adapter', () => {
     expect(body.id).toMatch(/^msg_/);
     expect(body.usage.total_tokens).toBe(body.usage.prompt_tokens + body.usage.completion_tokens);
 
-    expect(fake.requests).toHaveLength(1);
-    const sent = fake.requests[0]!;
+    expect(h.fakes.anthropic.requests).toHaveLength(1);
+    const sent = h.fakes.anthropic.requests[0]!;
     expect(sent.method).toBe('POST');
     expect(sent.path).toBe('/v1/messages');
     expect(sent.key).toBe(apiKey);
@@ -98,8 +70,8 @@ describe('chat completions through the native Anthropic adapter', () => {
     expect(chunks.at(-1).choices[0].finish_reason).toBe('stop');
     expect(chunks.every((c) => !('usage' in c))).toBe(true);
     expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
-    expect(fake.requests[0]?.body?.stream).toBe(true);
-    expect(fake.requests[0]?.headers.accept).toBe('text/event-stream');
+    expect(h.fakes.anthropic.requests[0]?.body?.stream).toBe(true);
+    expect(h.fakes.anthropic.requests[0]?.headers.accept).toBe('text/event-stream');
   });
 
   it('adds exactly one usage chunk before [DONE] with include_usage', async () => {
@@ -133,7 +105,7 @@ describe('chat completions through the native Anthropic adapter', () => {
     });
     expect(res.status).toBe(200);
     expect((await res.json()).choices[0].message.content).toBe('tool said: tabby');
-    const sent = fake.requests.at(-1)?.body?.messages as { role: string; content: unknown[] }[];
+    const sent = h.fakes.anthropic.requests.at(-1)?.body?.messages as { role: string; content: unknown[] }[];
     expect(sent.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(sent[2]?.content[0]).toEqual({ type: 'tool_result', tool_use_id: call.id, content: 'tabby' });
   });
@@ -175,7 +147,7 @@ describe('chat completions through the native Anthropic adapter', () => {
     expect((await res.json()).choices[0].message.content).toBe(
       'saw image: data:image/png;base64,iVBORw0K, https://example.com/cat.jpg',
     );
-    expect(fake.requests[0]?.body?.system).toEqual([{ type: 'text', text: 'Look closely.' }]);
+    expect(h.fakes.anthropic.requests[0]?.body?.system).toEqual([{ type: 'text', text: 'Look closely.' }]);
   });
 
   it('answers json_object with the JSON itself as the message text', async () => {
@@ -201,11 +173,11 @@ describe('chat completions through the native Anthropic adapter', () => {
     });
     expect(http.status).toBe(400);
     expect((await http.json()).error.code).toBe('unsupported_image_url');
-    expect(fake.requests).toHaveLength(0);
+    expect(h.fakes.anthropic.requests).toHaveLength(0);
   });
 
   it('turns a rejected key into 401 provider_key_rejected that names the key and never echoes it', async () => {
-    fake.rejectedKeys.add(apiKey);
+    h.fakes.anthropic.rejectedKeys.add(apiKey);
     try {
       const res = await say('hi');
       expect(res.status).toBe(401);
@@ -219,7 +191,7 @@ describe('chat completions through the native Anthropic adapter', () => {
       expect(text).not.toContain(apiKey);
       expect(text).not.toContain(apiKey.slice(14, 50));
     } finally {
-      fake.rejectedKeys.delete(apiKey);
+      h.fakes.anthropic.rejectedKeys.delete(apiKey);
     }
   });
 
@@ -249,7 +221,7 @@ describe('chat completions through the native Anthropic adapter', () => {
     const text = await res.text();
     expect(text).not.toContain(apiKey);
     expect(text).toContain('[REDACTED]');
-    expect(t.logs.join('\n')).not.toContain(apiKey);
+    expect(h.t.logs.join('\n')).not.toContain(apiKey);
   });
 
   it('ends a stream hit by a mid-stream overloaded error with an error event and no [DONE]', async () => {

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Canary, startCanary } from '../fakes/canary-server.js';
-import { type FakeGemini, startFakeGemini } from '../fakes/gemini-server.js';
-import { fakeKey } from '../helpers/keys.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { describe, expect, it } from 'vitest';
+import { startCanary } from '../fakes/canary-server.js';
+import { startFakeGemini } from '../fakes/gemini-server.js';
+import { useNativeChat } from '../helpers/chat-harness.js';
 
 const PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -29,45 +28,18 @@ interface Chunk {
 }
 
 describe('chat through the native Google Gemini adapter', () => {
-  let t: TestApp;
-  let fake: FakeGemini;
-  let canary: Canary;
-  let token: string;
-  let apiKey: string;
-
-  beforeAll(async () => {
-    [fake, canary] = await Promise.all([startFakeGemini(), startCanary()]);
-    t = await createTestApp('sqlite', {
-      GOOGLE_BASE_URL: fake.baseUrl,
-      RATE_LIMIT_RPM: '0',
-      STREAM_IDLE_TIMEOUT_MS: '500',
-    });
-    token = await t.jwt('gemini-user');
-    apiKey = fakeKey('google');
-    const res = await t.request('/api/user/api-keys', {
-      method: 'POST',
-      token,
-      json: { provider: 'google', apiKey, keyName: 'gemini work' },
-    });
-    expect(res.status).toBe(201);
+  const h = useNativeChat({
+    user: 'gemini-user',
+    key: { provider: 'google', keyName: 'gemini work' },
+    model: 'google/gemini-2.5-flash',
+    startFakes: async () => {
+      const [gemini, canary] = await Promise.all([startFakeGemini(), startCanary()]);
+      return { gemini, canary };
+    },
+    env: ({ gemini }) => ({ GOOGLE_BASE_URL: gemini.baseUrl, STREAM_IDLE_TIMEOUT_MS: '500' }),
   });
-  afterAll(async () => {
-    await t?.close();
-    await Promise.all([fake?.close(), canary?.close()]);
-  });
-  beforeEach(() => {
-    fake.clear();
-    canary.clear();
-  });
-
-  const chat = (body: Record<string, unknown>) =>
-    t.request('/v1/chat/completions', {
-      method: 'POST',
-      token,
-      json: { model: 'google/gemini-2.5-flash', ...body },
-    });
-  const ask = (text: string, extra: Record<string, unknown> = {}) =>
-    chat({ messages: [{ role: 'user', content: text }], ...extra });
+  const { apiKey, chat } = h;
+  const ask = h.say;
 
   it('answers through Gemini with the caller’s key in x-goog-api-key and nowhere else', async () => {
     const res = await ask('hi', { temperature: 0.3 });
@@ -81,8 +53,8 @@ describe('chat through the native Google Gemini adapter', () => {
       choices: [{ index: 0, message: { role: 'assistant', content: 'echo: hi' }, finish_reason: 'stop' }],
       usage: { prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number) },
     });
-    expect(fake.requests).toHaveLength(1);
-    const sent = fake.requests[0]!;
+    expect(h.fakes.gemini.requests).toHaveLength(1);
+    const sent = h.fakes.gemini.requests[0]!;
     expect([sent.method, sent.path, sent.query]).toEqual([
       'POST',
       '/v1beta/models/gemini-2.5-flash:generateContent',
@@ -100,7 +72,7 @@ describe('chat through the native Google Gemini adapter', () => {
   it('routes a bare gemini-* id to Google natively', async () => {
     const res = await chat({ model: 'gemini-2.5-pro', messages: [{ role: 'user', content: 'bare' }] });
     expect(res.headers.get('x-gateway-provider')).toBe('google');
-    expect(fake.requests[0]?.path).toBe('/v1beta/models/gemini-2.5-pro:generateContent');
+    expect(h.fakes.gemini.requests[0]?.path).toBe('/v1beta/models/gemini-2.5-pro:generateContent');
   });
 
   it('streams text as OpenAI chunks ending in [DONE], without usage unless asked', async () => {
@@ -114,9 +86,9 @@ describe('chat through the native Google Gemini adapter', () => {
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('echo: stream me please');
     expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('stop');
     expect(chunks.some((c) => 'usage' in c)).toBe(false);
-    expect(fake.requests[0]?.path).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent');
-    expect(fake.requests[0]?.query).toBe('?alt=sse');
-    expect(fake.requests[0]?.key).toBe(apiKey);
+    expect(h.fakes.gemini.requests[0]?.path).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent');
+    expect(h.fakes.gemini.requests[0]?.query).toBe('?alt=sse');
+    expect(h.fakes.gemini.requests[0]?.key).toBe(apiKey);
   });
 
   it('adds the usage chunk before [DONE] when include_usage is asked for', async () => {
@@ -155,7 +127,7 @@ describe('chat through the native Google Gemini adapter', () => {
         call = body.choices[0].message.tool_calls[0];
       }
       expect(call.function.name).toBe('get_weather');
-      const issued = [...fake.issuedSignatures].at(-1)!;
+      const issued = [...h.fakes.gemini.issuedSignatures].at(-1)!;
 
       const second = await chat({
         model,
@@ -179,7 +151,9 @@ describe('chat through the native Google Gemini adapter', () => {
       });
       expect(second.status).toBe(200);
       expect((await second.json()).choices[0].message.content).toBe('tool said: sunny');
-      const sentBack = fake.requests[1]?.body as { contents: { parts: Record<string, unknown>[] }[] };
+      const sentBack = h.fakes.gemini.requests[1]?.body as {
+        contents: { parts: Record<string, unknown>[] }[];
+      };
       expect(sentBack.contents[1]?.parts[0]).toEqual({
         functionCall: { name: 'get_weather', args: { q: 'Weather in Paris?' } },
         thoughtSignature: issued,
@@ -218,7 +192,7 @@ describe('chat through the native Google Gemini adapter', () => {
       ],
     });
   const IMAGE_URLS = ['canary', 'http://169.254.169.254/latest/meta-data/', 'https://example.com/cat.png'];
-  const urlOf = (which: string) => (which === 'canary' ? canary.urlFor('/x') : which);
+  const urlOf = (which: string) => (which === 'canary' ? h.fakes.canary.urlFor('/x') : which);
 
   it.each(IMAGE_URLS)(
     'fetches nothing for an image URL (%s): no canary hit, no call to Google',
@@ -227,8 +201,8 @@ describe('chat through the native Google Gemini adapter', () => {
       expect(res.ok).toBe(false);
       await res.text();
       await new Promise((r) => setTimeout(r, 50));
-      expect(canary.hits).toHaveLength(0);
-      expect(fake.requests).toHaveLength(0);
+      expect(h.fakes.canary.hits).toHaveLength(0);
+      expect(h.fakes.gemini.requests).toHaveLength(0);
     },
   );
 
@@ -243,13 +217,13 @@ describe('chat through the native Google Gemini adapter', () => {
 
   it('refuses a parameter Gemini cannot honour with a 400 naming it, without calling Google', async () => {
     const res = await ask('x', { logprobs: true });
-    expect(fake.requests).toHaveLength(0);
+    expect(h.fakes.gemini.requests).toHaveLength(0);
     expect(res.status).toBe(400);
     expect((await res.json()).error.param).toBe('logprobs');
   });
 
   it('turns Google’s bad-key 400, which echoes the key, into 401 provider_key_rejected without the key', async () => {
-    fake.rejectedKeys.add(apiKey);
+    h.fakes.gemini.rejectedKeys.add(apiKey);
     try {
       const res = await ask('x');
       expect(res.status).toBe(401);
@@ -261,9 +235,9 @@ describe('chat through the native Google Gemini adapter', () => {
       });
       expect(text).toContain('gemini work');
       expect(text).not.toContain(apiKey);
-      expect(t.logs.join('\n')).not.toContain(apiKey);
+      expect(h.t.logs.join('\n')).not.toContain(apiKey);
     } finally {
-      fake.rejectedKeys.delete(apiKey);
+      h.fakes.gemini.rejectedKeys.delete(apiKey);
     }
   });
 
@@ -326,22 +300,25 @@ describe('chat through the native Google Gemini adapter', () => {
     const reader = res.body!.getReader();
     await reader.read();
     await reader.cancel();
-    await expect.poll(() => fake.aborted, { timeout: 2000 }).toBe(1);
+    await expect.poll(() => h.fakes.gemini.aborted, { timeout: 2000 }).toBe(1);
   });
 
   it('never puts the key in a URL: the fake refuses ?key= and saw none', async () => {
     await ask('a');
     await ask('b', { stream: true }).then((r) => r.text());
-    expect(fake.requests.length).toBe(2);
-    for (const r of fake.requests) {
+    expect(h.fakes.gemini.requests.length).toBe(2);
+    for (const r of h.fakes.gemini.requests) {
       expect(r.query).not.toMatch(/key=/);
       expect(`${r.path}${r.query}`).not.toContain(apiKey);
       expect(r.key).toBe(apiKey);
     }
-    const direct = await fetch(`${fake.baseUrl}/models/gemini-2.5-flash:generateContent?key=${apiKey}`, {
-      method: 'POST',
-      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'x' }] }] }),
-    });
+    const direct = await fetch(
+      `${h.fakes.gemini.baseUrl}/models/gemini-2.5-flash:generateContent?key=${apiKey}`,
+      {
+        method: 'POST',
+        body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'x' }] }] }),
+      },
+    );
     expect(direct.status).toBe(400);
   });
 });

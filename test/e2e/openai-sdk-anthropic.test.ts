@@ -1,68 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeAnthropic, startFakeAnthropic } from '../fakes/anthropic-server.js';
-import { TEST_ENCRYPTION_SECRET, TEST_JWT_SECRET } from '../helpers/config.js';
+import { describe, expect, it } from 'vitest';
+import { startFakeAnthropic } from '../fakes/anthropic-server.js';
 import { secretsOnDisk } from '../helpers/databases.js';
-import { fakeKey } from '../helpers/keys.js';
-import { baseEnv, type GatewayProcess, startGatewayProcess } from '../helpers/spawn-gateway.js';
-import { signTestJwt } from '../helpers/test-app.js';
-
-type Chunk = OpenAI.Chat.Completions.ChatCompletionChunk;
+import { collectStream as collect, useSdkGateway } from '../helpers/sdk-gateway.js';
 
 /** The real server process and the official openai SDK, against a wire-accurate fake Anthropic. */
 describe('the official openai SDK against Claude models through the native Anthropic adapter', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'byok-sdk-anthropic-'));
-  const dbPath = join(dir, 'gateway.db');
-  const usedKeys: string[] = [];
-  let fake: FakeAnthropic;
-  let gw: GatewayProcess;
-  let n = 0;
-
-  beforeAll(async () => {
-    fake = await startFakeAnthropic();
-    gw = await startGatewayProcess({
-      cwd: dir,
-      env: baseEnv({
-        API_KEY_ENCRYPTION_SECRET: TEST_ENCRYPTION_SECRET,
-        JWT_SECRET: TEST_JWT_SECRET,
-        DATABASE_URL: `file:${dbPath}`,
-        ANTHROPIC_BASE_URL: fake.baseUrl,
-        RATE_LIMIT_RPM: '0',
-        LOG_LEVEL: 'debug',
-      }),
-    });
+  const sdk = useSdkGateway({
+    tmpPrefix: 'byok-sdk-anthropic-',
+    userPrefix: 'sdk-anthropic-user-',
+    startFakes: async () => ({ anthropic: await startFakeAnthropic() }),
+    env: ({ anthropic }) => ({ ANTHROPIC_BASE_URL: anthropic.baseUrl }),
   });
-  afterAll(async () => {
-    await gw?.stop();
-    await fake?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(() => fake.clear());
 
   async function newClient() {
-    const jwt = await signTestJwt(`sdk-anthropic-user-${++n}`);
-    const apiKey = fakeKey('anthropic');
-    usedKeys.push(apiKey);
-    const res = await fetch(`${gw.url}/api/user/api-keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ provider: 'anthropic', apiKey, keyName: 'claude' }),
-    });
-    expect(res.status).toBe(201);
-    return { apiKey, client: new OpenAI({ apiKey: jwt, baseURL: `${gw.url}/v1`, maxRetries: 0 }) };
-  }
-
-  async function collect(stream: AsyncIterable<Chunk>) {
-    let text = '';
-    const chunks: Chunk[] = [];
-    for await (const chunk of stream) {
-      chunks.push(chunk);
-      text += chunk.choices[0]?.delta?.content ?? '';
-    }
-    return { text, chunks };
+    const { stored, client } = await sdk.newUser(['anthropic'], 'claude');
+    return { apiKey: stored.anthropic!.apiKey, client };
   }
 
   const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
@@ -91,12 +44,14 @@ describe('the official openai SDK against Claude models through the native Anthr
     expect(text).toBe('echo: streamed claude');
     expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('stop');
     expect(chunks.some((c) => c.usage)).toBe(false);
-    expect(fake.requests.map((r) => [r.key, r.body?.model])).toEqual([
+    expect(sdk.fakes.anthropic.requests.map((r) => [r.key, r.body?.model])).toEqual([
       [apiKey, 'claude-sonnet-4-5'],
       [apiKey, 'claude-sonnet-4-5'],
     ]);
-    expect(fake.requests.every((r) => !`${r.path}${r.query}`.includes(apiKey))).toBe(true);
-    expect(fake.requests.every((r) => r.headers['anthropic-version'] === '2023-06-01')).toBe(true);
+    expect(sdk.fakes.anthropic.requests.every((r) => !`${r.path}${r.query}`.includes(apiKey))).toBe(true);
+    expect(sdk.fakes.anthropic.requests.every((r) => r.headers['anthropic-version'] === '2023-06-01')).toBe(
+      true,
+    );
   });
 
   it('accumulates a streamed answer with the SDK’s stream helper', async () => {
@@ -193,9 +148,9 @@ describe('the official openai SDK against Claude models through the native Anthr
   });
 
   it('never lets an Anthropic key reach a log line or the database file', async () => {
-    await expect.poll(() => gw.output().includes('chat finished')).toBe(true);
-    const output = gw.output();
-    for (const key of usedKeys) expect(output).not.toContain(key);
-    expect(secretsOnDisk([dbPath, `${dbPath}-wal`], usedKeys)).toEqual([]);
+    await expect.poll(() => sdk.gw.output().includes('chat finished')).toBe(true);
+    const output = sdk.gw.output();
+    for (const key of sdk.usedKeys) expect(output).not.toContain(key);
+    expect(secretsOnDisk([sdk.dbPath, `${sdk.dbPath}-wal`], sdk.usedKeys)).toEqual([]);
   });
 });

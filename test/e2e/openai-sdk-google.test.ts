@@ -1,60 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeGemini, startFakeGemini } from '../fakes/gemini-server.js';
-import { TEST_ENCRYPTION_SECRET, TEST_JWT_SECRET } from '../helpers/config.js';
-import { fakeKey } from '../helpers/keys.js';
-import { baseEnv, type GatewayProcess, startGatewayProcess } from '../helpers/spawn-gateway.js';
-import { signTestJwt } from '../helpers/test-app.js';
-
-type Chunk = OpenAI.Chat.Completions.ChatCompletionChunk;
+import { describe, expect, it } from 'vitest';
+import { startFakeGemini } from '../fakes/gemini-server.js';
+import { collectStream as collect, useSdkGateway } from '../helpers/sdk-gateway.js';
 
 /** The real server process and a fake Gemini, driven by the official openai SDK. */
 describe('the official openai SDK against Gemini through the gateway', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'byok-sdk-google-'));
-  let fake: FakeGemini;
-  let gw: GatewayProcess;
-  let n = 0;
-
-  beforeAll(async () => {
-    fake = await startFakeGemini();
-    gw = await startGatewayProcess({
-      cwd: dir,
-      env: baseEnv({
-        API_KEY_ENCRYPTION_SECRET: TEST_ENCRYPTION_SECRET,
-        JWT_SECRET: TEST_JWT_SECRET,
-        DATABASE_URL: `file:${join(dir, 'gateway.db')}`,
-        GOOGLE_BASE_URL: fake.baseUrl,
-        RATE_LIMIT_RPM: '0',
-        LOG_LEVEL: 'debug',
-      }),
-    });
+  const sdk = useSdkGateway({
+    tmpPrefix: 'byok-sdk-google-',
+    userPrefix: 'sdk-google-user-',
+    startFakes: async () => ({ google: await startFakeGemini() }),
+    env: ({ google }) => ({ GOOGLE_BASE_URL: google.baseUrl }),
   });
-  afterAll(async () => {
-    await gw?.stop();
-    await fake?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(() => fake.clear());
 
   async function newUser() {
-    const jwt = await signTestJwt(`sdk-google-user-${++n}`);
-    const apiKey = fakeKey('google');
-    const res = await fetch(`${gw.url}/api/user/api-keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ provider: 'google', apiKey, keyName: 'sdk' }),
-    });
-    expect(res.status).toBe(201);
-    return { apiKey, client: new OpenAI({ apiKey: jwt, baseURL: `${gw.url}/v1`, maxRetries: 0 }) };
-  }
-
-  async function collect(stream: AsyncIterable<Chunk>) {
-    const chunks: Chunk[] = [];
-    for await (const chunk of stream) chunks.push(chunk);
-    return { chunks, text: chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('') };
+    const { stored, client } = await sdk.newUser(['google'], 'sdk');
+    return { apiKey: stored.google!.apiKey, client };
   }
 
   it('answers and streams with the caller’s Google key', async () => {
@@ -76,7 +36,7 @@ describe('the official openai SDK against Gemini through the gateway', () => {
     expect(text).toBe('echo: streamed google');
     expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('stop');
     expect(chunks.some((c) => c.usage)).toBe(false);
-    expect(fake.requests.map((r) => [r.key, r.query])).toEqual([
+    expect(sdk.fakes.google.requests.map((r) => [r.key, r.query])).toEqual([
       [apiKey, ''],
       [apiKey, '?alt=sse'],
     ]);
@@ -120,8 +80,12 @@ describe('the official openai SDK against Gemini through the gateway', () => {
     const answer = await client.chat.completions.stream({ model, tools, messages }).finalChatCompletion();
     expect(answer.choices[0]?.message.content).toBe('tool said: tabby');
     expect(answer.choices[0]?.finish_reason).toBe('stop');
-    const sent = fake.requests[1]?.body as { contents: { parts: { thoughtSignature?: string }[] }[] };
-    expect(fake.issuedSignatures.has(sent.contents[1]?.parts[0]?.thoughtSignature ?? '')).toBe(true);
+    const sent = sdk.fakes.google.requests[1]?.body as {
+      contents: { parts: { thoughtSignature?: string }[] }[];
+    };
+    expect(sdk.fakes.google.issuedSignatures.has(sent.contents[1]?.parts[0]?.thoughtSignature ?? '')).toBe(
+      true,
+    );
 
     const plain = await client.chat.completions.create({ model, tools, messages });
     expect(plain.choices[0]?.message.content).toBe('tool said: tabby');
@@ -138,14 +102,14 @@ describe('the official openai SDK against Gemini through the gateway', () => {
     expect(limited).toBeInstanceOf(OpenAI.RateLimitError);
     expect((limited as InstanceType<typeof OpenAI.RateLimitError>).headers?.get('retry-after')).toBe('7');
 
-    fake.rejectedKeys.add(apiKey);
+    sdk.fakes.google.rejectedKeys.add(apiKey);
     const rejected = await ask('hi').catch((e: unknown) => e);
     expect(rejected).toBeInstanceOf(OpenAI.AuthenticationError);
     const err = rejected as InstanceType<typeof OpenAI.AuthenticationError>;
     expect(err.code).toBe('provider_key_rejected');
     expect(JSON.stringify(err.error)).not.toContain(apiKey);
     expect(err.message).not.toContain(apiKey);
-    expect(gw.output()).not.toContain(apiKey);
+    expect(sdk.gw.output()).not.toContain(apiKey);
   });
 
   it('surfaces a cut stream and an in-stream error as errors in the SDK, never as a clean finish', async () => {

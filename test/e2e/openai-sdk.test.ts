@@ -1,83 +1,33 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeProvider, startFakeOpenAICompatible } from '../fakes/openai-compatible-server.js';
-import { TEST_ENCRYPTION_SECRET, TEST_JWT_SECRET } from '../helpers/config.js';
+import { describe, expect, it } from 'vitest';
+import { startFakeOpenAICompatible } from '../fakes/openai-compatible-server.js';
 import { secretsOnDisk } from '../helpers/databases.js';
-import { fakeKey, type KeyProvider } from '../helpers/keys.js';
-import { baseEnv, type GatewayProcess, startGatewayProcess } from '../helpers/spawn-gateway.js';
-import { signTestJwt } from '../helpers/test-app.js';
+import { fakeKey } from '../helpers/keys.js';
+import { collectStream as collect, useSdkGateway } from '../helpers/sdk-gateway.js';
 
 /** The real server process, driven by the official openai SDK as users drive it. */
 describe('the official openai SDK against the gateway', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'byok-sdk-'));
-  const dbPath = join(dir, 'gateway.db');
   const systemKey = fakeKey('openrouter');
-  const usedKeys: string[] = [systemKey];
-  let fakes: Record<'openai' | 'openrouter' | 'meta', FakeProvider>;
-  let gw: GatewayProcess;
-  let n = 0;
-
-  beforeAll(async () => {
-    const [openai, openrouter, meta] = await Promise.all([
-      startFakeOpenAICompatible({ flavour: 'openai' }),
-      startFakeOpenAICompatible({ flavour: 'openrouter' }),
-      startFakeOpenAICompatible({ flavour: 'meta' }),
-    ]);
-    fakes = { openai, openrouter, meta };
-    gw = await startGatewayProcess({
-      cwd: dir,
-      env: baseEnv({
-        API_KEY_ENCRYPTION_SECRET: TEST_ENCRYPTION_SECRET,
-        JWT_SECRET: TEST_JWT_SECRET,
-        DATABASE_URL: `file:${dbPath}`,
-        OPENAI_BASE_URL: openai.baseUrl,
-        OPENROUTER_BASE_URL: openrouter.baseUrl,
-        META_BASE_URL: meta.baseUrl,
-        OPENROUTER_API_KEY: systemKey,
-        RATE_LIMIT_RPM: '0',
-        LOG_LEVEL: 'debug',
-      }),
-    });
+  const sdk = useSdkGateway({
+    tmpPrefix: 'byok-sdk-',
+    userPrefix: 'sdk-user-',
+    startFakes: async () => {
+      const [openai, openrouter, meta] = await Promise.all([
+        startFakeOpenAICompatible({ flavour: 'openai' }),
+        startFakeOpenAICompatible({ flavour: 'openrouter' }),
+        startFakeOpenAICompatible({ flavour: 'meta' }),
+      ]);
+      return { openai, openrouter, meta };
+    },
+    env: ({ openai, openrouter, meta }) => ({
+      OPENAI_BASE_URL: openai.baseUrl,
+      OPENROUTER_BASE_URL: openrouter.baseUrl,
+      META_BASE_URL: meta.baseUrl,
+      OPENROUTER_API_KEY: systemKey,
+    }),
   });
-  afterAll(async () => {
-    await gw?.stop();
-    await Promise.all(Object.values(fakes ?? {}).map((f) => f.close()));
-    rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(() => {
-    for (const f of Object.values(fakes)) f.clear();
-  });
-
-  async function newUser(keys: KeyProvider[] = []) {
-    const jwt = await signTestJwt(`sdk-user-${++n}`);
-    const stored: Record<string, { id: string; apiKey: string }> = {};
-    for (const provider of keys) {
-      const apiKey = fakeKey(provider);
-      usedKeys.push(apiKey);
-      const res = await fetch(`${gw.url}/api/user/api-keys`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ provider, apiKey }),
-      });
-      expect(res.status).toBe(201);
-      stored[provider] = { id: (await res.json()).id, apiKey };
-    }
-    const client = new OpenAI({ apiKey: jwt, baseURL: `${gw.url}/v1`, maxRetries: 0 });
-    return { jwt, stored, client };
-  }
-
-  async function collect(stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>) {
-    let text = '';
-    const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
-    for await (const chunk of stream) {
-      chunks.push(chunk);
-      text += chunk.choices[0]?.delta?.content ?? '';
-    }
-    return { text, chunks };
-  }
+  sdk.usedKeys.push(systemKey);
+  const newUser = sdk.newUser;
 
   it.each([
     ['openai', 'openai/gpt-4o-mini', 'gpt-4o-mini'],
@@ -103,7 +53,7 @@ describe('the official openai SDK against the gateway', () => {
       expect(text).toBe(`echo: streamed ${provider}`);
       expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('stop');
       expect(chunks.some((c) => c.usage)).toBe(false);
-      const seen = fakes[provider].requests;
+      const seen = sdk.fakes[provider].requests;
       expect(seen.map((r) => r.key)).toEqual([stored[provider]!.apiKey, stored[provider]!.apiKey]);
       expect(seen.every((r) => r.body?.model === upstreamModel)).toBe(true);
     },
@@ -128,12 +78,12 @@ describe('the official openai SDK against the gateway', () => {
     expect((await ask(none.client)).get('x-gateway-key-source')).toBe('system');
 
     const skipped = await newUser(['openai', 'meta']);
-    await fetch(`${gw.url}/api/user/api-keys/${skipped.stored.openai!.id}`, {
+    await fetch(`${sdk.gw.url}/api/user/api-keys/${skipped.stored.openai!.id}`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${skipped.jwt}`, 'content-type': 'application/json' },
       body: JSON.stringify({ isActive: false }),
     });
-    await fetch(`${gw.url}/api/user/api-keys/${skipped.stored.meta!.id}`, {
+    await fetch(`${sdk.gw.url}/api/user/api-keys/${skipped.stored.meta!.id}`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${skipped.jwt}` },
     });
@@ -142,20 +92,20 @@ describe('the official openai SDK against the gateway', () => {
       .create({ model: 'meta/Llama-3.3-70B-Instruct', messages: [{ role: 'user', content: 'x' }] })
       .withResponse();
     expect(metaRes.response.headers.get('x-gateway-provider')).toBe('openrouter');
-    expect(fakes.openrouter.requests.at(-1)?.body?.model).toBe('meta-llama/Llama-3.3-70B-Instruct');
+    expect(sdk.fakes.openrouter.requests.at(-1)?.body?.model).toBe('meta-llama/Llama-3.3-70B-Instruct');
   });
 
   it('accepts a gateway token as the SDK api key', async () => {
     const { jwt } = await newUser();
     const minted = await (
-      await fetch(`${gw.url}/api/user/tokens`, {
+      await fetch(`${sdk.gw.url}/api/user/tokens`, {
         method: 'POST',
         headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'sdk' }),
       })
     ).json();
-    usedKeys.push(minted.token);
-    const client = new OpenAI({ apiKey: minted.token, baseURL: `${gw.url}/v1`, maxRetries: 0 });
+    sdk.usedKeys.push(minted.token);
+    const client = sdk.client(minted.token);
     const res = await client.chat.completions.create({
       model: 'gpt-4o',
       messages: [{ role: 'user', content: 'tok' }],
@@ -203,7 +153,7 @@ describe('the official openai SDK against the gateway', () => {
       ],
     });
     expect(answer.choices[0]?.message.content).toBe('tool said: tabby');
-    expect(fakes.openai.requests.at(-1)?.body?.tools).toEqual(tools);
+    expect(sdk.fakes.openai.requests.at(-1)?.body?.tools).toEqual(tools);
   });
 
   it('passes image parts through untouched', async () => {
@@ -217,7 +167,7 @@ describe('the official openai SDK against the gateway', () => {
       messages: [{ role: 'user', content: [{ type: 'text', text: '!scenario image' }, image] }],
     });
     expect(res.choices[0]?.message.content).toContain('saw image: data:image/png;base64,iVBORw0K');
-    const sentMessages = fakes.openai.requests[0]?.body?.messages as { content: unknown[] }[];
+    const sentMessages = sdk.fakes.openai.requests[0]?.body?.messages as { content: unknown[] }[];
     expect(sentMessages[0]?.content[1]).toEqual(image);
   });
 
@@ -267,7 +217,7 @@ describe('the official openai SDK against the gateway', () => {
     const iterator = stream[Symbol.asyncIterator]();
     await iterator.next();
     controller.abort();
-    await expect.poll(() => fakes.openai.aborted, { timeout: 3000 }).toBe(1);
+    await expect.poll(() => sdk.fakes.openai.aborted, { timeout: 3000 }).toBe(1);
   });
 
   it('completes 200 concurrent streams, each with its own answer', async () => {
@@ -286,9 +236,9 @@ describe('the official openai SDK against the gateway', () => {
   });
 
   it('never lets a key’s plaintext reach a log line or the database file', async () => {
-    await expect.poll(() => gw.output().includes('chat finished')).toBe(true);
-    const output = gw.output();
-    for (const key of usedKeys) expect(output).not.toContain(key);
-    expect(secretsOnDisk([dbPath, `${dbPath}-wal`], usedKeys)).toEqual([]);
+    await expect.poll(() => sdk.gw.output().includes('chat finished')).toBe(true);
+    const output = sdk.gw.output();
+    for (const key of sdk.usedKeys) expect(output).not.toContain(key);
+    expect(secretsOnDisk([sdk.dbPath, `${sdk.dbPath}-wal`], sdk.usedKeys)).toEqual([]);
   });
 });

@@ -10,8 +10,7 @@
  * tool_result → `tool said: …`). Like Anthropic, it refuses a tool_result without its tool_use just
  * before and a tool_use not answered in the next turn, so round trips through it are meaningful.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import {
   type AnthropicAnswer,
   echoKeyAnswer,
@@ -24,23 +23,18 @@ import {
   streamReply,
 } from './anthropic-replies.js';
 import { sendJson } from './openai-chat.js';
+import {
+  type NextHandler,
+  type RecordedRequest,
+  type RouteContext,
+  startRecordingServer,
+} from './recording-server.js';
 import { anthropicReplyInput, decideReply, estimateTokens, isRecord, pause, randomId } from './scenario.js';
 
-export interface AnthropicRequest {
-  method: string;
-  /** Path without the query string, e.g. `/v1/messages`. */
-  path: string;
-  /** Query string including `?`, or ''. */
-  query: string;
-  /** Lower-cased header names. */
-  headers: Record<string, string>;
-  body: Record<string, unknown> | null;
-  rawBody: string;
-  /** The `x-api-key` header, else null. */
-  key: string | null;
-}
+/** A recorded request; `key` is the `x-api-key` header, else null. */
+export type AnthropicRequest = RecordedRequest;
 
-export type NextHandler = (req: AnthropicRequest, res: ServerResponse) => void | Promise<void>;
+export type { NextHandler } from './recording-server.js';
 
 export interface FakeAnthropic {
   /** `http://127.0.0.1:PORT/v1`: what ANTHROPIC_BASE_URL is set to. */
@@ -64,23 +58,6 @@ const invalid = (message: string): AnthropicAnswer => ({
   body: errorBody('invalid_request_error', message),
   headers: {},
 });
-
-function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
-}
-
-function parseBody(raw: string): Record<string, unknown> | null {
-  try {
-    const v: unknown = JSON.parse(raw);
-    return isRecord(v) ? v : null;
-  } catch {
-    return null;
-  }
-}
 
 function blocksOf(message: unknown, type: string): Record<string, unknown>[] {
   if (!isRecord(message) || !Array.isArray(message.content)) return [];
@@ -115,12 +92,6 @@ function validate(body: Record<string, unknown>): string | null {
 }
 
 export async function startFakeAnthropic(): Promise<FakeAnthropic> {
-  const requests: AnthropicRequest[] = [];
-  const rejectedKeys = new Set<string>();
-  let queue: NextHandler[] = [];
-  let aborted = 0;
-  let closing = false;
-
   async function messages(
     rec: AnthropicRequest,
     body: Record<string, unknown>,
@@ -181,52 +152,20 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
     }
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let selfClosed = false;
-    const ac = new AbortController();
-    res.on('close', () => {
-      ac.abort();
-      if (!res.writableEnded && !selfClosed && !closing) aborted++;
-    });
-    const parts: Buffer[] = [];
-    try {
-      for await (const part of req) parts.push(part as Buffer);
-    } catch {
-      return;
-    }
-    const rawBody = Buffer.concat(parts).toString('utf8');
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const headers = flatHeaders(req);
-    const rec: AnthropicRequest = {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: url.search,
-      headers,
-      body: parseBody(rawBody),
-      rawBody,
-      key: headers['x-api-key'] ?? null,
-    };
-    requests.push(rec);
-    res.setHeader('request-id', `req_011C${randomId(20)}`);
-    const scripted = queue.shift();
-    if (scripted) return scripted(rec, res);
-
+  function answer(rec: AnthropicRequest, res: ServerResponse, ctx: RouteContext) {
+    const { headers } = rec;
     if (rec.key === null)
       return send(res, {
         status: 401,
         body: errorBody('authentication_error', 'x-api-key header is required'),
         headers: {},
       });
-    if (rejectedKeys.has(rec.key)) return send(res, errorAnswer(401, ''));
+    if (ctx.rejectedKeys.has(rec.key)) return send(res, errorAnswer(401, ''));
     if (!headers['anthropic-version']) return send(res, invalid('anthropic-version: header is required'));
     if (rec.method === 'POST' && rec.path === `${BASE_PATH}/messages`) {
       if (rec.body === null)
         return send(res, invalid('There was an error parsing the body of your request.'));
-      const cut = () => {
-        selfClosed = true;
-        setTimeout(() => res.socket?.destroy(), 20);
-      };
-      return messages(rec, rec.body, res, ac.signal, cut);
+      return messages(rec, rec.body, res, ctx.signal, ctx.cutConnection);
     }
     if (rec.method === 'GET' && rec.path === `${BASE_PATH}/models`) {
       const model = {
@@ -240,34 +179,11 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
     return send(res, { status: 404, body: errorBody('not_found_error', 'Not Found'), headers: {} });
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, errorBody('api_error', `fake crashed: ${String(err)}`));
-      else res.destroy();
-    });
+  return startRecordingServer({
+    basePath: BASE_PATH,
+    keyOf: (headers) => headers['x-api-key'] ?? null,
+    stamp: (res) => res.setHeader('request-id', `req_011C${randomId(20)}`),
+    route: answer,
+    crashed: (res, message) => sendJson(res, 500, errorBody('api_error', message)),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  return {
-    baseUrl: `${origin}${BASE_PATH}`,
-    requests,
-    rejectedKeys,
-    get aborted() {
-      return aborted;
-    },
-    next(handler) {
-      queue.push(handler);
-    },
-    clear() {
-      requests.length = 0;
-      aborted = 0;
-      queue = [];
-    },
-    async close() {
-      closing = true;
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }

@@ -16,8 +16,7 @@
  *
  * Replies follow scenario.ts (`!scenario …` at the start of the last user text).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { answerGemini } from './gemini-answer.js';
 import {
   type ErrorAnswer,
@@ -27,24 +26,18 @@ import {
   MISSING_KEY,
   modelsList,
 } from './gemini-wire.js';
+import {
+  type NextHandler,
+  type RecordedRequest,
+  type RouteContext,
+  startRecordingServer,
+} from './recording-server.js';
 import { isRecord } from './scenario.js';
 
-export interface GeminiRequest {
-  method: string;
-  /** Path without the query string, e.g. `/v1beta/models/gemini-2.5-flash:generateContent`. */
-  path: string;
-  /** Query string including `?`, or ''. */
-  query: string;
-  /** Lower-cased header names. */
-  headers: Record<string, string>;
-  /** Parsed JSON body when it is an object, else null. */
-  body: Record<string, unknown> | null;
-  rawBody: string;
-  /** The `x-goog-api-key` header, else null. */
-  key: string | null;
-}
+/** A recorded request; `key` is the `x-goog-api-key` header, else null. */
+export type GeminiRequest = RecordedRequest;
 
-export type GeminiHandler = (req: GeminiRequest, res: ServerResponse) => void | Promise<void>;
+export type GeminiHandler = NextHandler;
 
 export interface FakeGemini {
   /** `http://127.0.0.1:PORT/v1beta` */
@@ -77,23 +70,6 @@ export function sendGoogleJson(res: ServerResponse, status: number, body: unknow
   res.end(`${JSON.stringify(body, null, 2)}\n`);
 }
 
-function flatHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
-}
-
-function parseBody(raw: string): Record<string, unknown> | null {
-  try {
-    const v: unknown = JSON.parse(raw);
-    return isRecord(v) ? v : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Why the signatures in `body` would make Gemini refuse the request, if they would. */
 function signatureProblem(body: Record<string, unknown>, model: string, issued: Set<string>): string | null {
   const contents = Array.isArray(body.contents) ? body.contents : [];
@@ -121,48 +97,15 @@ function signatureProblem(body: Record<string, unknown>, model: string, issued: 
 }
 
 export async function startFakeGemini(): Promise<FakeGemini> {
-  const requests: GeminiRequest[] = [];
-  const rejectedKeys = new Set<string>();
   const issuedSignatures = new Set<string>();
-  let queue: GeminiHandler[] = [];
-  let aborted = 0;
-  let open = 0;
-  let closing = false;
 
   const send = (res: ServerResponse, a: ErrorAnswer) => sendGoogleJson(res, a.status, a.body);
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    open++;
-    let selfClosed = false;
-    const ac = new AbortController();
-    res.on('close', () => {
-      open--;
-      ac.abort();
-      if (!res.writableEnded && !selfClosed && !closing) aborted++;
-    });
-    const chunks: Buffer[] = [];
-    try {
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-    } catch {
-      return;
-    }
-    const rawBody = Buffer.concat(chunks).toString('utf8');
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const headers = flatHeaders(req);
-    const rec: GeminiRequest = {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: url.search,
-      headers,
-      body: parseBody(rawBody),
-      rawBody,
-      key: headers['x-goog-api-key'] ?? null,
-    };
-    requests.push(rec);
-
-    const scripted = queue.shift();
-    if (scripted) return scripted(rec, res);
-
+  function answer(
+    rec: GeminiRequest,
+    res: ServerResponse,
+    { url, signal, rejectedKeys, cutConnection }: RouteContext,
+  ) {
     if (url.searchParams.has('key')) return send(res, KEY_IN_URL);
     if (rec.key === null) return send(res, MISSING_KEY);
     if (rejectedKeys.has(rec.key)) return send(res, keyInvalidAnswer(rec.key));
@@ -201,48 +144,17 @@ export async function startFakeGemini(): Promise<FakeGemini> {
       key: rec.key,
       body,
       res,
-      signal: ac.signal,
+      signal,
       issueSignature: (sig) => issuedSignatures.add(sig),
-      cutConnection: () => {
-        selfClosed = true;
-        setTimeout(() => res.socket?.destroy(), 20);
-      },
+      cutConnection,
     });
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendGoogleJson(res, 500, googleError(500, `fake crashed: ${String(err)}`));
-      else res.destroy();
-    });
+  const server = await startRecordingServer({
+    basePath: BASE_PATH,
+    keyOf: (headers) => headers['x-goog-api-key'] ?? null,
+    route: answer,
+    crashed: (res, message) => sendGoogleJson(res, 500, googleError(500, message)),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  return {
-    origin,
-    baseUrl: `${origin}${BASE_PATH}`,
-    requests,
-    rejectedKeys,
-    issuedSignatures,
-    get aborted() {
-      return aborted;
-    },
-    get openStreams() {
-      return open;
-    },
-    next(handler) {
-      queue.push(handler);
-    },
-    clear() {
-      requests.length = 0;
-      aborted = 0;
-      queue = [];
-    },
-    async close() {
-      closing = true;
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return Object.assign(server, { issuedSignatures });
 }

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { Env } from '../../src/config.js';
 import { type FakeProvider, startFakeOpenAICompatible } from '../fakes/openai-compatible-server.js';
 import type { DatabaseKind } from './databases.js';
@@ -60,4 +61,84 @@ export async function createChatHarness(kind: DatabaseKind, env: Env = {}): Prom
       await Promise.all(Object.values(fakes).map((f) => f.close()));
     },
   };
+}
+
+interface Fake {
+  clear(): void;
+  close(): Promise<void>;
+}
+
+/** A test app (SQLite) wired to the fakes of one native adapter, one user holding one stored key. */
+export interface NativeChat<F> {
+  /** The fakes returned by `startFakes`, once `beforeAll` has run. */
+  readonly fakes: F;
+  readonly t: TestApp;
+  /** The user's JWT. */
+  readonly token: string;
+  /** The provider key the user stored. */
+  readonly apiKey: string;
+  /** POST /v1/chat/completions as the user, `model` defaulting to the harness's. */
+  chat(body: Record<string, unknown>): Promise<Response>;
+  /** `chat` with one user message. */
+  say(text: string, extra?: Record<string, unknown>): Promise<Response>;
+}
+
+/** Registers beforeAll/afterAll/beforeEach hooks for a `NativeChat`, clearing the fakes before each test. */
+export function useNativeChat<F extends Record<string, Fake>>(opts: {
+  /** JWT subject. */
+  user: string;
+  key: { provider: KeyProvider; keyName: string };
+  model: string;
+  startFakes(): Promise<F>;
+  /** App env beyond `RATE_LIMIT_RPM: '0'`. */
+  env(fakes: F): Env;
+}): NativeChat<F> {
+  const apiKey = fakeKey(opts.key.provider);
+  let fakes: F | undefined;
+  let t: TestApp | undefined;
+  let token: string | undefined;
+  const ready = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('native chat harness not started (use inside tests)');
+    return v;
+  };
+
+  beforeAll(async () => {
+    fakes = await opts.startFakes();
+    t = await createTestApp('sqlite', { RATE_LIMIT_RPM: '0', ...opts.env(fakes) });
+    token = await t.jwt(opts.user);
+    const res = await t.request('/api/user/api-keys', {
+      method: 'POST',
+      token,
+      json: { provider: opts.key.provider, apiKey, keyName: opts.key.keyName },
+    });
+    expect(res.status).toBe(201);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await Promise.all(Object.values(fakes ?? {}).map((f) => f.close()));
+  });
+  beforeEach(() => {
+    for (const f of Object.values(fakes ?? {})) f.clear();
+  });
+
+  const h: NativeChat<F> = {
+    get fakes() {
+      return ready(fakes);
+    },
+    get t() {
+      return ready(t);
+    },
+    get token() {
+      return ready(token);
+    },
+    apiKey,
+    chat: (body) =>
+      h.t.request('/v1/chat/completions', {
+        method: 'POST',
+        token: h.token,
+        json: { model: opts.model, ...body },
+      }),
+    say: (text, extra = {}) => h.chat({ messages: [{ role: 'user', content: text }], ...extra }),
+  };
+  return h;
 }

@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { TEST_ENCRYPTION_SECRET, TEST_JWT_SECRET } from './config.js';
+import { fakeKey, type KeyProvider } from './keys.js';
+import { baseEnv, type GatewayProcess, startGatewayProcess } from './spawn-gateway.js';
+import { signTestJwt } from './test-app.js';
+
+type Chunk = OpenAI.Chat.Completions.ChatCompletionChunk;
+
+interface Fake {
+  clear(): void;
+  close(): Promise<void>;
+}
+
+export interface SdkUser {
+  jwt: string;
+  stored: Partial<Record<KeyProvider, { id: string; apiKey: string }>>;
+  client: OpenAI;
+}
+
+export interface SdkGateway<F> {
+  /** The fakes returned by `startFakes`, once `beforeAll` has run. */
+  readonly fakes: F;
+  readonly gw: GatewayProcess;
+  /** The gateway's SQLite file. */
+  readonly dbPath: string;
+  /** Every provider key stored through `newUser` (push others that must never leak). */
+  readonly usedKeys: string[];
+  /** A fresh user (new JWT subject) holding a stored key per provider, and an SDK client for it. */
+  newUser(keys?: KeyProvider[], keyName?: string): Promise<SdkUser>;
+  /** An openai SDK client on the gateway's `/v1`, no retries. */
+  client(apiKey: string): OpenAI;
+}
+
+/**
+ * Registers beforeAll/afterAll/beforeEach hooks that run the real gateway process (SQLite in a temp
+ * folder) against fakes started by `startFakes`, clearing the fakes before each test.
+ */
+export function useSdkGateway<F extends Record<string, Fake>>(opts: {
+  /** Temp-folder prefix, e.g. `byok-sdk-`. */
+  tmpPrefix: string;
+  /** JWT subject prefix, e.g. `sdk-user-`. */
+  userPrefix: string;
+  startFakes(): Promise<F>;
+  /** Gateway env beyond secrets, database, rate limit and log level. */
+  env(fakes: F): Record<string, string>;
+}): SdkGateway<F> {
+  const dir = mkdtempSync(join(tmpdir(), opts.tmpPrefix));
+  const dbPath = join(dir, 'gateway.db');
+  const usedKeys: string[] = [];
+  let fakes: F | undefined;
+  let gw: GatewayProcess | undefined;
+  let n = 0;
+
+  beforeAll(async () => {
+    fakes = await opts.startFakes();
+    gw = await startGatewayProcess({
+      cwd: dir,
+      env: baseEnv({
+        API_KEY_ENCRYPTION_SECRET: TEST_ENCRYPTION_SECRET,
+        JWT_SECRET: TEST_JWT_SECRET,
+        DATABASE_URL: `file:${dbPath}`,
+        ...opts.env(fakes),
+        RATE_LIMIT_RPM: '0',
+        LOG_LEVEL: 'debug',
+      }),
+    });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    await Promise.all(Object.values(fakes ?? {}).map((f) => f.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    for (const f of Object.values(fakes ?? {})) f.clear();
+  });
+
+  const sdk: SdkGateway<F> = {
+    get fakes() {
+      if (!fakes) throw new Error('fakes not started (use inside tests)');
+      return fakes;
+    },
+    get gw() {
+      if (!gw) throw new Error('gateway not started (use inside tests)');
+      return gw;
+    },
+    dbPath,
+    usedKeys,
+    async newUser(keys = [], keyName) {
+      const jwt = await signTestJwt(`${opts.userPrefix}${++n}`);
+      const stored: SdkUser['stored'] = {};
+      for (const provider of keys) {
+        const apiKey = fakeKey(provider);
+        usedKeys.push(apiKey);
+        const res = await fetch(`${sdk.gw.url}/api/user/api-keys`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ provider, apiKey, keyName }),
+        });
+        expect(res.status).toBe(201);
+        stored[provider] = { id: (await res.json()).id, apiKey };
+      }
+      return { jwt, stored, client: sdk.client(jwt) };
+    },
+    client(apiKey) {
+      return new OpenAI({ apiKey, baseURL: `${sdk.gw.url}/v1`, maxRetries: 0 });
+    },
+  };
+  return sdk;
+}
+
+/** Reads an SDK chat stream to the end: every chunk, and the text of their first choices. */
+export async function collectStream(stream: AsyncIterable<Chunk>) {
+  let text = '';
+  const chunks: Chunk[] = [];
+  for await (const chunk of stream) {
+    chunks.push(chunk);
+    text += chunk.choices[0]?.delta?.content ?? '';
+  }
+  return { text, chunks };
+}
