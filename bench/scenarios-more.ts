@@ -46,6 +46,8 @@ export async function halfLoad(ctx: BenchContext, nonStream: ScenarioResult): Pr
       p99AddedMs: round(gateway.latencyMs.p99! - raw.latencyMs.p99!, 3),
       p99AddedVsHonoMs: round(gateway.latencyMs.p99! - hono.latencyMs.p99!, 3),
       cpuRatioVsRaw: ratio(gateway, raw),
+      honoRatioVsRaw: ratio(hono, raw),
+      cpuRatioVsHono: ratio(gateway, hono),
     },
   };
 }
