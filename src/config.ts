@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Provider } from './providers/shared/providers.js';
 
 /**
  * The whole configuration, parsed once from the environment. Nothing else reads
@@ -78,7 +79,6 @@ const envSchema = z.object({
 });
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type ProviderId = 'openai' | 'anthropic' | 'google' | 'meta' | 'openrouter';
 
 export interface Config {
   production: boolean;
@@ -89,7 +89,7 @@ export interface Config {
   databaseUrl: string;
   openrouterApiKey: string | undefined;
   jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
-  baseUrls: Record<ProviderId, string>;
+  baseUrls: Record<Provider, string>;
   openrouterReferer: string;
   openrouterTitle: string;
   rateLimitRpm: number;

@@ -1,5 +1,11 @@
-import { GatewayError } from '../errors.js';
-import { concatBytes } from '../providers/openai-compatible/byte-queue.js';
+import {
+  GatewayError,
+  upstreamInterrupted,
+  upstreamResponseTooLarge,
+  upstreamTimeout,
+  upstreamUnreachable,
+} from '../errors.js';
+import { concatBytes } from '../providers/shared/byte-queue.js';
 import type {
   CallContext,
   ChatRequest,
@@ -52,12 +58,7 @@ async function readText(res: UpstreamResponse, max: number): Promise<string> {
     if (size + value.byteLength > max) {
       res.cancel();
       if (max === MAX_ERROR_BODY) break;
-      throw new GatewayError(
-        502,
-        'upstream_error',
-        'upstream_response_too_large',
-        'The upstream response was too large.',
-      );
+      throw upstreamResponseTooLarge();
     }
     size += value.byteLength;
     parts.push(value);
@@ -94,19 +95,9 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
     detach();
     observer.onEnd('error', elapsed());
     if (timedOut) {
-      throw new GatewayError(
-        504,
-        'timeout_error',
-        'upstream_timeout',
-        `The upstream did not answer within ${input.firstByteTimeoutMs} ms.`,
-      );
+      throw upstreamTimeout(input.firstByteTimeoutMs);
     }
-    throw new GatewayError(
-      502,
-      'upstream_error',
-      'upstream_unreachable',
-      'The upstream provider could not be reached.',
-    );
+    throw upstreamUnreachable();
   }
   clearTimeout(firstByteTimer);
   observer.onFirstByte(elapsed());
@@ -123,12 +114,7 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
     } catch (err) {
       observer.onEnd('error', elapsed());
       if (err instanceof GatewayError) throw err;
-      throw new GatewayError(
-        502,
-        'upstream_error',
-        'upstream_interrupted',
-        'The upstream response was cut off.',
-      );
+      throw upstreamInterrupted();
     } finally {
       detach();
     }

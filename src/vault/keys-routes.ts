@@ -5,7 +5,8 @@ import { badRequest, notFound } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
-import { checkKeyFormat, keyPreview, PROVIDERS } from './key-formats.js';
+import { PROVIDERS } from '../providers/shared/providers.js';
+import { checkKeyFormat, keyPreview } from './key-formats.js';
 import type { KeyRowCache } from './key-row-cache.js';
 import { countKeys, deleteKey, findKey, insertKey, listKeys, updateKey } from './keys-repo.js';
 
