@@ -48,7 +48,8 @@ async function seed(db: Kysely<Database>, vault: Vault): Promise<void> {
   const store = async (userId: string, provider: Provider) => {
     const id = crypto.randomUUID();
     const encryptedKey = await vault.seal(plaintext, { userId, keyId: id, provider });
-    await insertKey(db, userId, { id, provider, encryptedKey, keyName: null, keyPreview: 'sk-...xxxx', now });
+    const row = { id, provider, encryptedKey, keyName: null, keyPreview: 'sk-...xxxx', now };
+    await insertKey(db, 'sqlite', userId, row, Number.MAX_SAFE_INTEGER);
   };
   for (const provider of ['openai', 'anthropic', 'openrouter'] as const) await store(USER, provider);
   for (let i = 0; i < OTHER_USERS; i++) {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { SignJWT } from 'jose';
+import { durationSeconds } from '../src/config-checks.js';
 import { readEnvFile, withGeneratedSecrets } from '../src/node/env-file.js';
 
 /** `npm run token -- <userId> [--ttl 1h]`: a JWT for local use, signed like the host application would. */
@@ -18,6 +19,9 @@ if (!ttl || !/^\d+\s*(s|m|h|d)$/.test(ttl)) usage('--ttl takes a duration such a
 const envPath = resolve('.env');
 const { env, generated } = withGeneratedSecrets({ ...readEnvFile(envPath), ...process.env }, envPath);
 if (generated.length > 0) console.error(`Generated ${generated.join(' and ')} and saved to ${envPath}.`);
+const maxAge = durationSeconds(env.JWT_MAX_AGE || '24h');
+if (maxAge !== undefined && (durationSeconds(ttl) ?? 0) > maxAge)
+  usage(`--ttl ${ttl} is longer than JWT_MAX_AGE (${maxAge} s): the gateway would refuse the token.`);
 if (!env.JWT_SECRET)
   usage('JWT_SECRET is not set (with JWT_JWKS_URL, tokens come from your identity provider).');
 

@@ -12,12 +12,13 @@ import type { AppEnv } from './http/app-env.js';
 import { corsFor } from './http/cors.js';
 import { onError } from './http/error-response.js';
 import { requestId } from './http/request-id.js';
+import { noSniff, noStore } from './http/security-headers.js';
 import { rateLimit } from './limits/rate-limit-middleware.js';
 import { createMemoryRateLimiter, type RateLimiter } from './limits/rate-limiter.js';
 import { healthRoutes } from './ops/health-routes.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { httpMetrics } from './ops/metrics-middleware.js';
-import { metricsRoutes } from './ops/metrics-routes.js';
+import { metricsOnlyApp, metricsRoutes } from './ops/metrics-routes.js';
 import { createTouchCoalescer } from './usage/touch-coalescer.js';
 import { createKeyRowCache } from './vault/key-row-cache.js';
 import { keysRoutes } from './vault/keys-routes.js';
@@ -25,6 +26,8 @@ import { keysRoutes } from './vault/keys-routes.js';
 export interface GatewayApp {
   app: Hono<AppEnv>;
   metrics: Metrics;
+  /** Set with METRICS_PORT: the app serving `/metrics` on its own listener (then absent from `app`). */
+  metricsApp?: Hono<AppEnv>;
   /** Finishes writes that were deferred off the hot path; call before closing the database. */
   drain(): Promise<void>;
 }
@@ -54,6 +57,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
 
   const app = new Hono<AppEnv>();
   app.use('*', requestId());
+  app.use('*', noSniff());
   app.use('*', accessLog(logger));
   app.use('*', httpMetrics(metrics));
   app.onError(onError(logger));
@@ -67,8 +71,10 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   }
 
   app.route('/', healthRoutes(deps));
-  app.route('/', metricsRoutes(metrics));
+  const separateMetrics = config.metricsPort !== undefined;
+  if (!separateMetrics) app.route('/', metricsRoutes(metrics));
 
+  app.use('/api/*', noStore());
   app.use('/api/user/tokens', authenticate(auth, { jwtOnly: true }));
   app.use('/api/user/tokens/*', authenticate(auth, { jwtOnly: true }));
   app.route('/api/user/tokens', tokensRoutes(deps));
@@ -86,7 +92,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   const routes = [
     '/healthz',
     '/readyz',
-    '/metrics',
+    ...(separateMetrics ? [] : ['/metrics']),
     '/api/user/tokens',
     '/api/user/tokens/:id',
     '/api/user/api-keys',
@@ -99,6 +105,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   return {
     app,
     metrics,
+    metricsApp: separateMetrics ? metricsOnlyApp(metrics, logger) : undefined,
     drain: async () => {
       await Promise.all([tokenTouches.flush(), telemetry.drain()]);
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationSeconds, lowEntropy, safeKeySetUrl } from './config-checks.js';
 import type { Provider } from './providers/shared/providers.js';
 
 /**
@@ -76,6 +77,21 @@ const envSchema = z.object({
   CORS_ORIGINS: csv,
   KEY_CACHE_TTL_MS: intInRange(2_000, 0, 60_000),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
+  JWT_MAX_AGE: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('24h')
+      .transform((v, ctx) => {
+        const seconds = durationSeconds(v);
+        if (seconds === undefined) {
+          ctx.addIssue({ code: 'custom', message: 'must be a duration such as 3600, 30m, 24h or 7d' });
+          return z.NEVER;
+        }
+        return seconds;
+      }),
+  ),
+  METRICS_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).optional()),
 });
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -88,7 +104,7 @@ export interface Config {
   previousEncryptionSecrets: string[];
   databaseUrl: string;
   openrouterApiKey: string | undefined;
-  jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string; maxAgeSeconds: number };
   baseUrls: Record<Provider, string>;
   openrouterReferer: string;
   openrouterTitle: string;
@@ -101,6 +117,8 @@ export interface Config {
   /** How long a user's sealed key rows may be served from memory; 0 = always read the database. */
   keyCacheTtlMs: number;
   logLevel: LogLevel;
+  /** When set, /metrics is served on this port only, not on the public one. */
+  metricsPort: number | undefined;
 }
 
 export function loadConfig(env: Env): Config {
@@ -122,6 +140,7 @@ export function loadConfig(env: Env): Config {
   if (e.JWT_SECRET && e.JWT_JWKS_URL) problems.push('JWT_SECRET and JWT_JWKS_URL: set only one of them');
   if (e.JWT_SECRET && e.JWT_SECRET.length < MIN_SECRET_LENGTH)
     problems.push(`JWT_SECRET: too weak, must be at least ${MIN_SECRET_LENGTH} characters`);
+  if (e.NODE_ENV === 'production') problems.push(...productionProblems(e));
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -132,7 +151,13 @@ export function loadConfig(env: Env): Config {
     previousEncryptionSecrets: e.API_KEY_ENCRYPTION_SECRET_PREVIOUS,
     databaseUrl: e.DATABASE_URL,
     openrouterApiKey: e.OPENROUTER_API_KEY,
-    jwt: { secret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    jwt: {
+      secret: e.JWT_SECRET,
+      jwksUrl: e.JWT_JWKS_URL,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      maxAgeSeconds: e.JWT_MAX_AGE,
+    },
     baseUrls: {
       openai: e.OPENAI_BASE_URL,
       anthropic: e.ANTHROPIC_BASE_URL,
@@ -150,5 +175,28 @@ export function loadConfig(env: Env): Config {
     corsOrigins: e.CORS_ORIGINS,
     keyCacheTtlMs: e.KEY_CACHE_TTL_MS,
     logLevel: e.LOG_LEVEL,
+    metricsPort: e.METRICS_PORT,
   };
+}
+
+/** What production refuses beyond length (development keeps working with hand-typed secrets). */
+function productionProblems(e: z.output<typeof envSchema>): string[] {
+  const problems: string[] = [];
+  const secret = e.API_KEY_ENCRYPTION_SECRET;
+  if (secret && secret.length >= MIN_SECRET_LENGTH && lowEntropy(secret))
+    problems.push(
+      'API_KEY_ENCRYPTION_SECRET: too predictable (repeated characters or words); use openssl rand -base64 48',
+    );
+  if (e.API_KEY_ENCRYPTION_SECRET_PREVIOUS.some((old) => old.length >= MIN_SECRET_LENGTH && lowEntropy(old)))
+    problems.push('API_KEY_ENCRYPTION_SECRET_PREVIOUS: a previous secret is too predictable');
+  if (e.JWT_SECRET && e.JWT_SECRET.length >= MIN_SECRET_LENGTH && lowEntropy(e.JWT_SECRET))
+    problems.push('JWT_SECRET: too predictable (repeated characters or words); use openssl rand -base64 48');
+  // One secret for both jobs: whoever can sign JWTs (the host application) could also read the vault.
+  if (secret && secret === e.JWT_SECRET)
+    problems.push('API_KEY_ENCRYPTION_SECRET: must differ from JWT_SECRET');
+  if (e.JWT_JWKS_URL && !safeKeySetUrl(e.JWT_JWKS_URL))
+    problems.push(
+      'JWT_JWKS_URL: must be https (http only to localhost), or anyone on the path can forge tokens',
+    );
+  return problems;
 }

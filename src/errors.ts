@@ -22,6 +22,7 @@ export type ErrorType =
 export type ErrorCode =
   // the request itself (400, 404, 405, 409, 413)
   | 'invalid_json'
+  | 'json_too_deep'
   | 'invalid_body'
   | 'unknown_field'
   | 'invalid_value'
@@ -59,6 +60,7 @@ export type ErrorCode =
   // the caller (401, 403, 429, 503)
   | 'invalid_api_key'
   | 'token_expired'
+  | 'token_lifetime_too_long'
   | 'jwt_required'
   | 'auth_unavailable'
   | 'rate_limit_exceeded'
@@ -181,7 +183,7 @@ export const requestTooLarge = (maxBytes: number) =>
 
 export const unauthorized = (
   message = 'Missing or invalid credentials.',
-  code: 'invalid_api_key' | 'token_expired' = 'invalid_api_key',
+  code: 'invalid_api_key' | 'token_expired' | 'token_lifetime_too_long' = 'invalid_api_key',
 ) => new GatewayError(401, 'authentication_error', code, message, final);
 
 export const forbidden = (code: ErrorCode, message: string) =>

@@ -23,6 +23,21 @@ const JWKS_ALGORITHMS = [
 ];
 
 /**
+ * JWT_MAX_AGE bounds what a stolen token is worth: `exp − iat` (or `exp − now` without `iat`) above
+ * it is refused, and so is an `iat` in the future (a clock that far off, or a forged claim).
+ */
+function checkLifetime(iat: number | undefined, exp: number, maxAgeSeconds: number): void {
+  const now = Date.now() / 1000;
+  if (iat !== undefined && iat > now + CLOCK_TOLERANCE_S)
+    throw unauthorized('Token was issued in the future.');
+  if (exp - (iat ?? now) > maxAgeSeconds + CLOCK_TOLERANCE_S)
+    throw unauthorized(
+      `Token lives longer than this gateway accepts (${maxAgeSeconds} s).`,
+      'token_lifetime_too_long',
+    );
+}
+
+/**
  * Builds the verifier once: HS256 with JWT_SECRET, or the JWKS (fetched and cached by jose,
  * from the configured URL only). Returns the caller's user id (`sub`).
  */
@@ -63,6 +78,7 @@ export function createJwtVerifier(jwt: Config['jwt']): JwtVerifier {
       const sub = payload.sub;
       if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256)
         throw unauthorized('Token has no usable subject.');
+      checkLifetime(payload.iat, payload.exp as number, jwt.maxAgeSeconds);
       if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
       verified.set(token, { sub, expMs: (payload.exp as number) * 1000 });
       return sub;

@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
-import { type Database, toIso } from '../store/schema.js';
+import { type Kysely, sql } from 'kysely';
+import { insertCapped } from '../store/capped-insert.js';
+import { type Database, type Dialect, toIso } from '../store/schema.js';
 
 export interface AccessToken {
   id: string;
@@ -9,22 +10,29 @@ export interface AccessToken {
   lastUsedAt: string | null;
 }
 
+/** Stores a token unless the user already holds `cap` live ones; undefined when full. */
 export async function insertToken(
   db: Kysely<Database>,
+  dialect: Dialect,
   userId: string,
   row: { id: string; name: string; hash: string; preview: string; now: string },
-): Promise<AccessToken> {
-  await db
-    .insertInto('access_tokens')
-    .values({
+  cap: number,
+): Promise<AccessToken | undefined> {
+  const stored = await insertCapped(db, dialect, {
+    table: 'access_tokens',
+    userId,
+    cap,
+    counted: sql`revoked_at IS NULL`,
+    row: {
       id: row.id,
       user_id: userId,
       name: row.name,
       token_hash: row.hash,
       token_prefix: row.preview,
       created_at: row.now,
-    })
-    .execute();
+    },
+  });
+  if (!stored) return undefined;
   return { id: row.id, name: row.name, tokenPreview: row.preview, createdAt: row.now, lastUsedAt: null };
 }
 
@@ -44,16 +52,6 @@ export async function listTokens(db: Kysely<Database>, userId: string): Promise<
     createdAt: toIso(r.created_at),
     lastUsedAt: toIso(r.last_used_at),
   }));
-}
-
-export async function countActiveTokens(db: Kysely<Database>, userId: string): Promise<number> {
-  const row = await db
-    .selectFrom('access_tokens')
-    .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
 }
 
 /** Revokes the caller's own token; false when there is no such live token for this user. */

@@ -3,21 +3,15 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { badRequest, notFound } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
+import { displayName } from '../http/display-name.js';
 import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
 import { hashToken, mintToken, tokenPreview } from './tokens.js';
-import { countActiveTokens, insertToken, listTokens, revokeToken } from './tokens-repo.js';
+import { insertToken, listTokens, revokeToken } from './tokens-repo.js';
 
 export const MAX_TOKENS_PER_USER = 50;
 
-const createSchema = z.strictObject({
-  name: z
-    .string({ error: 'must be a string' })
-    .trim()
-    .min(1, 'must not be empty')
-    .max(100, 'must be at most 100 characters')
-    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters'),
-});
+const createSchema = z.strictObject({ name: displayName });
 
 /** `/api/user/tokens`: mounted behind a JWT-only authenticator, so a token cannot mint tokens. */
 export function tokensRoutes(deps: Deps): Hono<AppEnv> {
@@ -29,20 +23,26 @@ export function tokensRoutes(deps: Deps): Hono<AppEnv> {
   app.post('/', async (c) => {
     const userId = c.get('caller').userId;
     const body = parseBody(createSchema, await readJson(c.req.raw, config.maxBodyBytes));
-    if ((await countActiveTokens(db, userId)) >= MAX_TOKENS_PER_USER) {
+    const token = mintToken();
+    const created = await insertToken(
+      db,
+      deps.dialect,
+      userId,
+      {
+        id: crypto.randomUUID(),
+        name: body.name,
+        hash: await hashToken(token),
+        preview: tokenPreview(token),
+        now: clock().toISOString(),
+      },
+      MAX_TOKENS_PER_USER,
+    );
+    if (!created) {
       throw badRequest(
         'token_limit_reached',
         `A user can hold at most ${MAX_TOKENS_PER_USER} tokens; revoke one first.`,
       );
     }
-    const token = mintToken();
-    const created = await insertToken(db, userId, {
-      id: crypto.randomUUID(),
-      name: body.name,
-      hash: await hashToken(token),
-      preview: tokenPreview(token),
-      now: clock().toISOString(),
-    });
     return c.json(
       {
         id: created.id,

@@ -1,4 +1,5 @@
 import { badRequest, requestTooLarge } from '../errors.js';
+import { checkJsonDepth } from './json-depth.js';
 
 /**
  * Reads a JSON request body with a hard byte limit: a declared length over the limit is
@@ -50,9 +51,13 @@ function parseJsonBytes(bytes: Uint8Array): unknown {
     throw badRequest('invalid_json', 'Request body is not valid UTF-8.');
   }
   if (text.trim() === '') throw badRequest('invalid_json', 'Request body is empty; expected a JSON object.');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw badRequest('invalid_json', 'Request body is not valid JSON.');
   }
+  // Before any schema or converter recursion can meet it.
+  checkJsonDepth(value);
+  return value;
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import type { Env } from '../config.js';
 
@@ -35,5 +35,8 @@ export function withGeneratedSecrets(env: Env, envPath: string): SecretBootstrap
     '',
   ];
   appendFileSync(envPath, lines.join('\n'), { mode: 0o600 });
+  // `mode` applies only when the file is created: an existing .env keeps its (often 0644) mode,
+  // which would leave the secrets just written readable by every local user.
+  chmodSync(envPath, 0o600);
   return { env: { ...env, ...additions }, generated };
 }

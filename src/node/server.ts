@@ -13,12 +13,33 @@ import { createUndiciUpstream } from './undici-upstream.js';
 
 export interface RunningGateway {
   url: string;
+  /** Where `/metrics` is served when METRICS_PORT is set. */
+  metricsUrl?: string;
   deps: Deps;
   close(): Promise<void>;
 }
 
 export interface StartOptions {
   logger?: Logger;
+}
+
+type Server = ReturnType<typeof serve>;
+
+function listen(
+  fetch: (req: Request) => Response | Promise<Response>,
+  hostname: string,
+  port: number,
+): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch, hostname, port }, () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+function urlOf(server: Server): string {
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
 }
 
 /** Builds the Node dependencies, migrates, and serves the core app; used by node.ts, tests and bench. */
@@ -40,20 +61,22 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       : undefined;
   const gateway = createApp(deps, { limiter });
 
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: gateway.app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const server = await listen(gateway.app.fetch, config.host, config.port);
+  const metricsServer =
+    gateway.metricsApp && config.metricsPort !== undefined
+      ? await listen(gateway.metricsApp.fetch, config.host, config.metricsPort)
+      : undefined;
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${address.port}`,
+    url: urlOf(server),
+    metricsUrl: metricsServer && urlOf(metricsServer),
     deps,
     close() {
       closing ??= (async () => {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await Promise.all(
+          [server, metricsServer].map((s) => s && new Promise<void>((resolve) => s.close(() => resolve()))),
+        );
         await gateway.drain();
         await upstream.close?.();
         await limiter?.close();

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
@@ -23,11 +23,27 @@ export function sqlitePath(databaseUrl: string): string {
   return resolve(path);
 }
 
+/**
+ * The database file, its WAL and shared memory readable by the owner only. SQLite gives the -wal
+ * and -shm files the main file's mode, so creating that one 0600 covers the others; files left
+ * by an earlier version (0644 from the umask) are narrowed.
+ */
+function ownerOnlyFiles(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
+}
+
 export function openDatabase(databaseUrl: string, opts: { poolSize?: number } = {}): OpenedDatabase {
   if (dialectOf(databaseUrl) === 'sqlite') {
     const path = sqlitePath(databaseUrl);
-    mkdirSync(dirname(path), { recursive: true });
+    ownerOnlyFiles(path);
     const sqlite = new SQLite(path);
+    // A deleted key's ciphertext is overwritten with zeros rather than left in a free page, and a
+    // checkpointed WAL is truncated rather than kept with old pages in it: a copy of the files
+    // taken later holds no trace of keys deleted before.
+    sqlite.pragma('secure_delete = ON');
+    sqlite.pragma('journal_size_limit = 0');
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');

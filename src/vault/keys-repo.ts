@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { conflict } from '../errors.js';
+import { insertCapped } from '../store/capped-insert.js';
+import { type Database, type Dialect, toIso } from '../store/schema.js';
 import type { Provider } from '../providers/shared/providers.js';
-import { type Database, toIso } from '../store/schema.js';
 
 /** The public view: the only form in which a stored key ever leaves the gateway. */
 export interface ApiKey {
@@ -82,15 +83,6 @@ export async function listKeys(db: Kysely<Database>, userId: string): Promise<Ap
   return rows.map(toApiKey);
 }
 
-export async function countKeys(db: Kysely<Database>, userId: string): Promise<number> {
-  const row = await db
-    .selectFrom('api_keys')
-    .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
-}
-
 export async function findKey(db: Kysely<Database>, userId: string, id: string): Promise<ApiKey | undefined> {
   const row = await db
     .selectFrom('api_keys')
@@ -101,8 +93,10 @@ export async function findKey(db: Kysely<Database>, userId: string, id: string):
   return row ? toApiKey(row) : undefined;
 }
 
+/** Stores a key unless the user already holds `cap` keys; undefined when full. */
 export async function insertKey(
   db: Kysely<Database>,
+  dialect: Dialect,
   userId: string,
   row: {
     id: string;
@@ -112,11 +106,14 @@ export async function insertKey(
     keyPreview: string;
     now: string;
   },
-): Promise<ApiKey> {
+  cap: number,
+): Promise<ApiKey | undefined> {
   try {
-    await db
-      .insertInto('api_keys')
-      .values({
+    const stored = await insertCapped(db, dialect, {
+      table: 'api_keys',
+      userId,
+      cap,
+      row: {
         id: row.id,
         user_id: userId,
         provider: row.provider,
@@ -127,8 +124,9 @@ export async function insertKey(
         created_at: row.now,
         updated_at: row.now,
         last_used_at: null,
-      })
-      .execute();
+      },
+    });
+    if (!stored) return undefined;
   } catch (err) {
     if (isUniqueViolation(err)) throw duplicate();
     throw err;

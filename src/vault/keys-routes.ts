@@ -3,22 +3,18 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { badRequest, notFound } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
+import { displayName } from '../http/display-name.js';
 import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
 import { PROVIDERS } from '../providers/shared/providers.js';
 import { checkKeyFormat, keyPreview } from './key-formats.js';
 import type { KeyRowCache } from './key-row-cache.js';
-import { countKeys, deleteKey, findKey, insertKey, listKeys, updateKey } from './keys-repo.js';
+import { deleteKey, findKey, insertKey, listKeys, updateKey } from './keys-repo.js';
 
 /** Bounds one user's rows (OWASP API4); generous for real use, fatal for a script filling the table. */
 export const MAX_KEYS_PER_USER = 100;
 
-const keyName = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(100, 'must be at most 100 characters')
-  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+const keyName = displayName;
 
 const createSchema = z.strictObject({
   provider: z.enum(PROVIDERS, { error: `must be one of ${PROVIDERS.join(', ')}` }),
@@ -50,22 +46,28 @@ export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
     const body = parseBody(createSchema, await readJson(c.req.raw, config.maxBodyBytes));
     const { recognized } = checkKeyFormat(body.provider, body.apiKey);
     if (!recognized) deps.logger.info('unrecognized key format accepted', { provider: body.provider });
-    if ((await countKeys(db, userId)) >= MAX_KEYS_PER_USER) {
+    const id = crypto.randomUUID();
+    const encryptedKey = await vault.seal(body.apiKey, { userId, keyId: id, provider: body.provider });
+    const created = await insertKey(
+      db,
+      deps.dialect,
+      userId,
+      {
+        id,
+        provider: body.provider,
+        encryptedKey,
+        keyName: body.keyName ?? null,
+        keyPreview: keyPreview(body.apiKey),
+        now: clock().toISOString(),
+      },
+      MAX_KEYS_PER_USER,
+    );
+    if (!created) {
       throw badRequest(
         'key_limit_reached',
         `A user can store at most ${MAX_KEYS_PER_USER} keys; delete one first.`,
       );
     }
-    const id = crypto.randomUUID();
-    const encryptedKey = await vault.seal(body.apiKey, { userId, keyId: id, provider: body.provider });
-    const created = await insertKey(db, userId, {
-      id,
-      provider: body.provider,
-      encryptedKey,
-      keyName: body.keyName ?? null,
-      keyPreview: keyPreview(body.apiKey),
-      now: clock().toISOString(),
-    });
     changed(userId);
     return c.json(created, 201);
   });

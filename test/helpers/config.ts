@@ -1,4 +1,4 @@
-import { type Config, type Env, loadConfig } from '../../src/config.js';
+import { type Config, ConfigError, type Env, loadConfig } from '../../src/config.js';
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
 export const TEST_ENCRYPTION_SECRET = 'test-encryption-secret-long-enough-0123456789';
@@ -15,4 +15,15 @@ export function testEnv(overrides: Env = {}): Env {
 
 export function testConfig(overrides: Env = {}): Config {
   return loadConfig(testEnv(overrides));
+}
+
+/** The problems loadConfig reports for `env` (empty when it is valid). */
+export function configProblems(env: Env): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
 }

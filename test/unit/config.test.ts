@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
-import { testEnv } from '../helpers/config.js';
+import { loadConfig } from '../../src/config.js';
+import { configProblems, testEnv } from '../helpers/config.js';
 
-function problemsOf(env: Record<string, string | undefined>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+const problemsOf = configProblems;
 
 describe('configuration', () => {
   it('applies the contract’s defaults', () => {

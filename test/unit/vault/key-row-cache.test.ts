@@ -175,14 +175,20 @@ describe('pickKey with the cache, on a real SQLite file and vault', () => {
     vault = await createVault('key-row-cache-test-secret-0123456789abcdef');
     const id = crypto.randomUUID();
     const encryptedKey = await vault.seal(plaintext, { userId, keyId: id, provider: 'openai' });
-    await insertKey(db, userId, {
-      id,
-      provider: 'openai',
-      encryptedKey,
-      keyName: 'mine',
-      keyPreview: 'sk-...DDDD',
-      now: new Date().toISOString(),
-    });
+    await insertKey(
+      db,
+      'sqlite',
+      userId,
+      {
+        id,
+        provider: 'openai',
+        encryptedKey,
+        keyName: 'mine',
+        keyPreview: 'sk-...DDDD',
+        now: new Date().toISOString(),
+      },
+      1,
+    );
   });
   afterAll(async () => {
     await db.destroy();
