@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { conflict } from '../errors.js';
+import type { Provider } from '../providers/shared/providers.js';
 import { insertCapped } from '../store/capped-insert.js';
 import { type Database, type Dialect, toIso } from '../store/schema.js';
-import type { Provider } from '../providers/shared/providers.js';
 
 /** The public view: the only form in which a stored key ever leaves the gateway. */
 export interface ApiKey {
