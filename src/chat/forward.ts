@@ -123,8 +123,7 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
   const body = clientStream(res, {
     idleTimeoutMs: input.idleTimeoutMs,
     abortUpstream,
-    relay: (interruption) =>
-      adapter.streamRelay(call, { onUsage: (usage) => observer.onUsage(usage), interruption }),
+    relay: adapter.streamRelay(call, { onUsage: (usage) => observer.onUsage(usage) }),
     onEnd: (outcome) => {
       detach();
       observer.onEnd(outcome, elapsed());
