@@ -9,6 +9,7 @@ import type {
   Usage,
 } from '../providers/types.js';
 import { clientStream } from './client-stream.js';
+import { withSafeHeaders } from './upstream-headers.js';
 
 /** What the route learns about a call as it happens: for metrics, usage and lastUsedAt, off the hot path. */
 export interface CallObserver {
@@ -66,6 +67,9 @@ async function readText(res: UpstreamResponse, max: number): Promise<string> {
   return parts.length === 1 ? decoder.decode(parts[0]) : decoder.decode(concatBytes(parts, size));
 }
 
+const upstreamTimeout = (ms: number) =>
+  new GatewayError(504, 'timeout_error', 'upstream_timeout', `The upstream did not answer within ${ms} ms.`);
+
 /**
  * One upstream call: first-byte timeout, client abort → upstream abort, errors mapped by the
  * adapter before anything is streamed, and an honest stream after that. Never retries.
@@ -93,14 +97,7 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
     clearTimeout(firstByteTimer);
     detach();
     observer.onEnd('error', elapsed());
-    if (timedOut) {
-      throw new GatewayError(
-        504,
-        'timeout_error',
-        'upstream_timeout',
-        `The upstream did not answer within ${input.firstByteTimeoutMs} ms.`,
-      );
-    }
+    if (timedOut) throw upstreamTimeout(input.firstByteTimeoutMs);
     throw new GatewayError(
       502,
       'upstream_error',
@@ -112,16 +109,24 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
   observer.onFirstByte(elapsed());
 
   if (res.status < 200 || res.status >= 300 || !call.stream) {
+    // The body gets the same limit as the first byte: an upstream that sends headers and then
+    // stalls must not hold the client (and a connection) open for ever.
+    const bodyTimer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+      res.cancel();
+    }, input.firstByteTimeoutMs);
     try {
       const ok = res.status >= 200 && res.status < 300;
       const text = await readText(res, ok ? MAX_RESPONSE_BODY : MAX_ERROR_BODY);
-      if (!ok) throw adapter.toError(res.status, res.headers, text, call);
+      if (!ok) throw withSafeHeaders(adapter.toError(res.status, res.headers, text, call), call.apiKey);
       const { body, usage } = adapter.readResponse(text, call);
       if (usage) observer.onUsage(usage);
       observer.onEnd('done', elapsed());
       return { status: 200, contentType: 'application/json', body };
     } catch (err) {
       observer.onEnd('error', elapsed());
+      if (timedOut) throw upstreamTimeout(input.firstByteTimeoutMs);
       if (err instanceof GatewayError) throw err;
       throw new GatewayError(
         502,
@@ -130,6 +135,7 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
         'The upstream response was cut off.',
       );
     } finally {
+      clearTimeout(bodyTimer);
       detach();
     }
   }

@@ -55,10 +55,11 @@ export function onError(logger: Logger) {
           ),
       requestId,
     );
-    // Headers middleware prepared for the response (x-ratelimit-*, x-gateway-*) belong on errors too.
+    // Headers middleware prepared for the response (x-ratelimit-*, x-gateway-*) belong on errors
+    // too. The gateway's own rate-limit headers win over any an error carries from an upstream.
     for (const [name, value] of c.res.headers) {
-      if (name !== 'content-type' && name !== 'content-length' && !res.headers.has(name))
-        res.headers.set(name, value);
+      if (name === 'content-type' || name === 'content-length') continue;
+      if (!res.headers.has(name) || name.startsWith('x-ratelimit-')) res.headers.set(name, value);
     }
     return res;
   };
