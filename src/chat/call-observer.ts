@@ -1,4 +1,4 @@
-import type { ProviderId } from '../config.js';
+import type { Provider } from '../providers/shared/providers.js';
 import type { Usage } from '../providers/types.js';
 import type { CallObserver } from './forward.js';
 
@@ -6,7 +6,7 @@ import type { CallObserver } from './forward.js';
 export interface ChatCallSummary {
   requestId: string;
   userId: string;
-  provider: ProviderId;
+  provider: Provider;
   keySource: 'user' | 'system';
   model: string;
   stream: boolean;
@@ -20,8 +20,8 @@ export interface ChatCallSummary {
 export interface ChatTelemetry {
   onKeyUsed(userId: string, keyId: string): void;
   onDecryptFailure(): void;
-  onStreamOpen(provider: ProviderId): void;
-  onStreamClose(provider: ProviderId): void;
+  onStreamOpen(provider: Provider): void;
+  onStreamClose(provider: Provider): void;
   onCallEnd(summary: ChatCallSummary): void;
 }
 

@@ -1,5 +1,11 @@
-import { GatewayError } from '../errors.js';
-import { concatBytes } from '../providers/openai-compatible/byte-queue.js';
+import {
+  GatewayError,
+  upstreamInterrupted,
+  upstreamResponseTooLarge,
+  upstreamTimeout,
+  upstreamUnreachable,
+} from '../errors.js';
+import { concatBytes } from '../providers/shared/byte-queue.js';
 import type {
   CallContext,
   ChatRequest,
@@ -53,12 +59,7 @@ async function readText(res: UpstreamResponse, max: number): Promise<string> {
     if (size + value.byteLength > max) {
       res.cancel();
       if (max === MAX_ERROR_BODY) break;
-      throw new GatewayError(
-        502,
-        'upstream_error',
-        'upstream_response_too_large',
-        'The upstream response was too large.',
-      );
+      throw upstreamResponseTooLarge();
     }
     size += value.byteLength;
     parts.push(value);
@@ -66,9 +67,6 @@ async function readText(res: UpstreamResponse, max: number): Promise<string> {
   const decoder = new TextDecoder();
   return parts.length === 1 ? decoder.decode(parts[0]) : decoder.decode(concatBytes(parts, size));
 }
-
-const upstreamTimeout = (ms: number) =>
-  new GatewayError(504, 'timeout_error', 'upstream_timeout', `The upstream did not answer within ${ms} ms.`);
 
 /**
  * One upstream call: first-byte timeout, client abort → upstream abort, errors mapped by the
@@ -97,13 +95,10 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
     clearTimeout(firstByteTimer);
     detach();
     observer.onEnd('error', elapsed());
-    if (timedOut) throw upstreamTimeout(input.firstByteTimeoutMs);
-    throw new GatewayError(
-      502,
-      'upstream_error',
-      'upstream_unreachable',
-      'The upstream provider could not be reached.',
-    );
+    if (timedOut) {
+      throw upstreamTimeout(input.firstByteTimeoutMs);
+    }
+    throw upstreamUnreachable();
   }
   clearTimeout(firstByteTimer);
   observer.onFirstByte(elapsed());
@@ -128,12 +123,7 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
       observer.onEnd('error', elapsed());
       if (timedOut) throw upstreamTimeout(input.firstByteTimeoutMs);
       if (err instanceof GatewayError) throw err;
-      throw new GatewayError(
-        502,
-        'upstream_error',
-        'upstream_interrupted',
-        'The upstream response was cut off.',
-      );
+      throw upstreamInterrupted();
     } finally {
       clearTimeout(bodyTimer);
       detach();

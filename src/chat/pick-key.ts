@@ -1,17 +1,16 @@
 import type { Kysely } from 'kysely';
-import type { ProviderId } from '../config.js';
-import { GatewayError } from '../errors.js';
+import { noKeyAvailable, storedKeyUnreadable } from '../errors.js';
 import type { Logger } from '../ops/logger.js';
+import { type Provider, providerLabel } from '../providers/shared/providers.js';
 import type { Database } from '../store/schema.js';
 import { type Vault, VaultError } from '../vault/index.js';
-import { type Provider, providerLabel } from '../vault/key-formats.js';
 import type { KeyRowCache } from '../vault/key-row-cache.js';
 import { activeSealedKeys, type SealedKey } from '../vault/keys-repo.js';
 import type { ModelRoute } from './route-model.js';
 
 /** The key chosen for one call, decrypted for this call only. */
 export interface PickedKey {
-  provider: ProviderId;
+  provider: Provider;
   upstreamModel: string;
   apiKey: string;
   keyLabel: string;
@@ -26,7 +25,7 @@ export interface PickKeyDeps {
   logger: Logger;
   systemOpenRouterKey: string | undefined;
   /** Providers the gateway can call natively (others go through OpenRouter). */
-  nativeProviders: ReadonlySet<ProviderId>;
+  nativeProviders: ReadonlySet<Provider>;
   onDecryptFailure?: () => void;
   /** The app's cache of sealed key rows; without it every call reads the database. */
   keyRows?: KeyRowCache;
@@ -43,13 +42,7 @@ async function openKey(deps: PickKeyDeps, userId: string, key: SealedKey): Promi
     if (!(err instanceof VaultError)) throw err;
     deps.onDecryptFailure?.();
     deps.logger.error('stored key could not be opened', { keyId: key.id, reason: err.reason });
-    throw new GatewayError(
-      500,
-      'api_error',
-      'stored_key_unreadable',
-      `Your stored ${providerLabel(key.provider)} key ${keyLabelOf(key)} could not be used; store it again.`,
-      { retryable: false },
-    );
+    throw storedKeyUnreadable(`${providerLabel(key.provider)} key ${keyLabelOf(key)}`);
   }
 }
 
@@ -100,13 +93,7 @@ export async function pickKey(
     };
   }
   const options = native
-    ? `an active ${providerLabel(route.provider as Provider)} or OpenRouter key`
+    ? `an active ${providerLabel(route.provider)} or OpenRouter key`
     : 'an active OpenRouter key';
-  throw new GatewayError(
-    403,
-    'permission_error',
-    'no_key_available',
-    `No API key is available for model '${model}': store ${options} at /api/user/api-keys.`,
-    { param: 'model', retryable: false },
-  );
+  throw noKeyAvailable(model, options);
 }

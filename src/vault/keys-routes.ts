@@ -6,7 +6,8 @@ import type { AppEnv } from '../http/app-env.js';
 import { displayName } from '../http/display-name.js';
 import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
-import { checkKeyFormat, keyPreview, PROVIDERS } from './key-formats.js';
+import { PROVIDERS } from '../providers/shared/providers.js';
+import { checkKeyFormat, keyPreview } from './key-formats.js';
 import type { KeyRowCache } from './key-row-cache.js';
 import { deleteKey, findKey, insertKey, listKeys, updateKey } from './keys-repo.js';
 
