@@ -16,12 +16,12 @@ import { routeModel } from '../src/chat/route-model.js';
 import { createNodeAead } from '../src/node/node-aead.js';
 import { silentLogger } from '../src/ops/logger.js';
 import { NATIVE_PROVIDERS } from '../src/providers/registry.js';
+import type { Provider } from '../src/providers/shared/providers.js';
 import { migrate } from '../src/store/migrate.js';
 import { readMigrations } from '../src/store/node-db.js';
 import type { Database } from '../src/store/schema.js';
 import { cacheStatements } from '../src/store/statement-cache.js';
 import { createVault, type Vault } from '../src/vault/index.js';
-import type { Provider } from '../src/vault/key-formats.js';
 import { createKeyRowCache } from '../src/vault/key-row-cache.js';
 import { insertKey } from '../src/vault/keys-repo.js';
 

@@ -9,7 +9,7 @@ import { createSpendGuard } from './chat/spend-guard.js';
 import { warnAboutOpenSystemKey } from './chat/system-key-warning.js';
 import { createChatTelemetry } from './chat/telemetry.js';
 import type { Deps } from './deps.js';
-import { GatewayError, notFound } from './errors.js';
+import { methodNotAllowed, notFound } from './errors.js';
 import { accessLog } from './http/access-log.js';
 import type { AppEnv } from './http/app-env.js';
 import { corsFor } from './http/cors.js';
@@ -45,16 +45,8 @@ export interface AppOptions {
 
 const TOUCH_INTERVAL_MS = 5_000;
 
-const methodNotAllowed = () => {
-  throw new GatewayError(
-    405,
-    'invalid_request_error',
-    'method_not_allowed',
-    'Method not allowed on this route.',
-    {
-      retryable: false,
-    },
-  );
+const refuseMethod = () => {
+  throw methodNotAllowed();
 };
 
 export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
@@ -144,7 +136,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     '/v1/chat/completions',
     '/v1/models',
   ];
-  for (const path of routes) app.all(path, methodNotAllowed);
+  for (const path of routes) app.all(path, refuseMethod);
 
   return {
     app,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSeconds, lowEntropy, safeKeySetUrl } from './config-checks.js';
+import type { Provider } from './providers/shared/providers.js';
 
 /**
  * The whole configuration, parsed once from the environment. Nothing else reads
@@ -103,7 +104,6 @@ const envSchema = z.object({
 });
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type ProviderId = 'openai' | 'anthropic' | 'google' | 'meta' | 'openrouter';
 
 /** Who may spend the system OpenRouter key, on what, and how much (see README "Spend control"). */
 export interface SystemKeyPolicy {
@@ -126,7 +126,7 @@ export interface Config {
   databaseUrl: string;
   openrouterApiKey: string | undefined;
   jwt: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string; maxAgeSeconds: number };
-  baseUrls: Record<ProviderId, string>;
+  baseUrls: Record<Provider, string>;
   openrouterReferer: string;
   openrouterTitle: string;
   rateLimitRpm: number;

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { Config } from '../config.js';
-import { GatewayError, unauthorized } from '../errors.js';
+import { authUnavailable, GatewayError, unauthorized } from '../errors.js';
 import { utf8Encode } from '../util/encoding.js';
 
 /** A verified JWT: its subject (the user id) and every claim, read once where the caller is built. */
@@ -98,12 +98,7 @@ export function createJwtVerifier(jwt: Config['jwt']): JwtVerifier {
         err instanceof errors.JWKSInvalid ||
         !(err instanceof errors.JOSEError);
       if (jwt.jwksUrl && jwksDown) {
-        throw new GatewayError(
-          503,
-          'service_unavailable',
-          'auth_unavailable',
-          'Could not load the keys that verify tokens.',
-        );
+        throw authUnavailable();
       }
       if (err instanceof errors.JWTExpired) throw unauthorized('Token has expired.', 'token_expired');
       throw unauthorized('Invalid token.');

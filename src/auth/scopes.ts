@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { forbidden } from '../errors.js';
+import { insufficientScope } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 
 /**
@@ -21,10 +21,6 @@ export function parseScopes(stored: string): ReadonlySet<Scope> {
 export function formatScopes(scopes: Iterable<Scope>): string {
   const set = new Set(scopes);
   return SCOPES.filter((s) => set.has(s)).join(' ');
-}
-
-export function insufficientScope(scope: Scope) {
-  return forbidden('insufficient_scope', `This token lacks the '${scope}' scope this route needs.`);
 }
 
 /** Refuses a caller (set by `authenticate` before it) that lacks `scope`. */

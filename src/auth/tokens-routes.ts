@@ -36,7 +36,7 @@ export function tokensRoutes(deps: Deps): Hono<AppEnv> {
     const now = clock();
     const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
     if (expiresAt && expiresAt.getTime() <= now.getTime())
-      throw badRequest('invalid_expires_at', 'expiresAt: must be in the future', 'expiresAt');
+      throw badRequest('invalid_value', 'expiresAt: must be in the future', 'expiresAt');
     const token = mintToken();
     const created = await insertToken(
       db,

@@ -1,4 +1,4 @@
-import type { ProviderId } from '../config.js';
+import type { Provider } from '../providers/shared/providers.js';
 import type { Usage } from '../providers/types.js';
 import type { CallAccount, CallEnd } from '../usage/call-usage.js';
 import { createRelayedTextCounter } from '../usage/estimate.js';
@@ -7,7 +7,7 @@ import type { CallObserver } from './forward.js';
 /** One finished chat call, as metrics, the log and the usage table see it. No key, no content. */
 export interface ChatCallSummary extends CallEnd {
   account: CallAccount;
-  provider: ProviderId;
+  provider: Provider;
   stream: boolean;
 }
 
@@ -15,8 +15,8 @@ export interface ChatCallSummary extends CallEnd {
 export interface ChatTelemetry {
   onKeyUsed(userId: string, keyId: string): void;
   onDecryptFailure(): void;
-  onStreamOpen(provider: ProviderId): void;
-  onStreamClose(provider: ProviderId): void;
+  onStreamOpen(provider: Provider): void;
+  onStreamClose(provider: Provider): void;
   onCallEnd(summary: ChatCallSummary): void;
 }
 
@@ -24,7 +24,7 @@ const OUTCOME_STATUS = { done: 200, error: 502, interrupted: 502, cancelled: 499
 
 export function callObserver(
   telemetry: ChatTelemetry,
-  call: { provider: ProviderId; stream: boolean; account: Omit<CallAccount, 'estimateCompletionTokens'> },
+  call: { provider: Provider; stream: boolean; account: Omit<CallAccount, 'estimateCompletionTokens'> },
 ): CallObserver {
   let ttfbMs: number | undefined;
   let usage: Usage | undefined;

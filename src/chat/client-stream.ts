@@ -1,4 +1,4 @@
-import { GatewayError } from '../errors.js';
+import { type GatewayError, upstreamIdleTimeout, upstreamStreamInterrupted } from '../errors.js';
 import type { StreamRelay, UpstreamResponse } from '../providers/types.js';
 
 /**
@@ -19,24 +19,6 @@ export interface ClientStreamOptions {
   onRelayed?: (bytes: Uint8Array) => void;
   /** Called once when the stream finishes, fails or is cancelled (after the relay's last output). */
   onEnd: (outcome: 'done' | 'interrupted' | 'cancelled') => void;
-}
-
-export function upstreamCut(): GatewayError {
-  return new GatewayError(
-    502,
-    'upstream_error',
-    'upstream_stream_interrupted',
-    'The upstream connection was lost mid-stream.',
-  );
-}
-
-export function upstreamIdle(ms: number): GatewayError {
-  return new GatewayError(
-    504,
-    'timeout_error',
-    'upstream_idle_timeout',
-    `The upstream sent nothing for ${ms} ms.`,
-  );
 }
 
 export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): ReadableStream<Uint8Array> {
@@ -98,7 +80,7 @@ export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): 
               if (idleFired) throw new Error('idle');
             } catch {
               if (ended) return; // cancelled meanwhile: the read failed because we stopped it
-              failure = idleFired ? upstreamIdle(opts.idleTimeoutMs) : upstreamCut();
+              failure = idleFired ? upstreamIdleTimeout(opts.idleTimeoutMs) : upstreamStreamInterrupted();
               close(controller, 'interrupted');
               return;
             }

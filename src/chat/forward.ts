@@ -1,5 +1,11 @@
-import { GatewayError } from '../errors.js';
-import { concatBytes } from '../providers/openai-compatible/byte-queue.js';
+import {
+  GatewayError,
+  upstreamInterrupted,
+  upstreamResponseTooLarge,
+  upstreamTimeout,
+  upstreamUnreachable,
+} from '../errors.js';
+import { concatBytes } from '../providers/shared/byte-queue.js';
 import type {
   CallContext,
   ChatRequest,
@@ -9,6 +15,7 @@ import type {
   Usage,
 } from '../providers/types.js';
 import { clientStream } from './client-stream.js';
+import { withSafeHeaders } from './upstream-headers.js';
 
 /** What the route learns about a call as it happens: for metrics, usage and lastUsedAt, off the hot path. */
 export interface CallObserver {
@@ -57,12 +64,7 @@ async function readText(res: UpstreamResponse, max: number): Promise<string> {
     if (size + value.byteLength > max) {
       res.cancel();
       if (max === MAX_ERROR_BODY) break;
-      throw new GatewayError(
-        502,
-        'upstream_error',
-        'upstream_response_too_large',
-        'The upstream response was too large.',
-      );
+      throw upstreamResponseTooLarge();
     }
     size += value.byteLength;
     parts.push(value);
@@ -99,43 +101,37 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
     detach();
     observer.onEnd('error', elapsed(), timedOut ? 504 : 502);
     if (timedOut) {
-      throw new GatewayError(
-        504,
-        'timeout_error',
-        'upstream_timeout',
-        `The upstream did not answer within ${input.firstByteTimeoutMs} ms.`,
-      );
+      throw upstreamTimeout(input.firstByteTimeoutMs);
     }
-    throw new GatewayError(
-      502,
-      'upstream_error',
-      'upstream_unreachable',
-      'The upstream provider could not be reached.',
-    );
+    throw upstreamUnreachable();
   }
   clearTimeout(firstByteTimer);
   observer.onFirstByte(elapsed());
 
   if (res.status < 200 || res.status >= 300 || !call.stream) {
+    // The body gets the same limit as the first byte: an upstream that sends headers and then
+    // stalls must not hold the client (and a connection) open for ever.
+    const bodyTimer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+      res.cancel();
+    }, input.firstByteTimeoutMs);
     try {
       const ok = res.status >= 200 && res.status < 300;
       const text = await readText(res, ok ? MAX_RESPONSE_BODY : MAX_ERROR_BODY);
-      if (!ok) throw adapter.toError(res.status, res.headers, text, call);
+      if (!ok) throw withSafeHeaders(adapter.toError(res.status, res.headers, text, call), call.apiKey);
       const { body, usage } = adapter.readResponse(text, call);
       if (usage) observer.onUsage(usage);
       else observer.onRelayed(new TextEncoder().encode(body));
       observer.onEnd('done', elapsed());
       return { status: 200, contentType: 'application/json', body };
     } catch (err) {
-      observer.onEnd('error', elapsed(), err instanceof GatewayError ? err.status : 502);
+      observer.onEnd('error', elapsed(), timedOut ? 504 : err instanceof GatewayError ? err.status : 502);
+      if (timedOut) throw upstreamTimeout(input.firstByteTimeoutMs);
       if (err instanceof GatewayError) throw err;
-      throw new GatewayError(
-        502,
-        'upstream_error',
-        'upstream_interrupted',
-        'The upstream response was cut off.',
-      );
+      throw upstreamInterrupted();
     } finally {
+      clearTimeout(bodyTimer);
       detach();
     }
   }

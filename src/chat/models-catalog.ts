@@ -1,4 +1,4 @@
-import type { ProviderId } from '../config.js';
+import type { Provider } from '../providers/shared/providers.js';
 
 /**
  * Well-known models per provider, as `GET /v1/models` lists them. Data only: add a line when a
@@ -7,7 +7,7 @@ import type { ProviderId } from '../config.js';
  */
 export interface CatalogModel {
   id: string;
-  provider: Exclude<ProviderId, 'openrouter'> | 'openrouter';
+  provider: Exclude<Provider, 'openrouter'> | 'openrouter';
   /** Unix seconds, as OpenAI's `created`; the date the entry was added here when unknown. */
   created: number;
 }

@@ -1,18 +1,17 @@
 import type { Kysely } from 'kysely';
 import type { Caller } from '../auth/caller.js';
-import type { ProviderId } from '../config.js';
-import { forbidden, GatewayError } from '../errors.js';
+import { noKeyAvailable, storedKeyUnreadable, systemKeyNotAllowed } from '../errors.js';
 import type { Logger } from '../ops/logger.js';
+import { type Provider, providerLabel } from '../providers/shared/providers.js';
 import type { Database } from '../store/schema.js';
 import { type Vault, VaultError } from '../vault/index.js';
-import { type Provider, providerLabel } from '../vault/key-formats.js';
 import type { KeyRowCache } from '../vault/key-row-cache.js';
 import { activeSealedKeys, type SealedKey } from '../vault/keys-repo.js';
 import type { ModelRoute } from './route-model.js';
 
 /** The key chosen for one call, decrypted for this call only. */
 export interface PickedKey {
-  provider: ProviderId;
+  provider: Provider;
   upstreamModel: string;
   apiKey: string;
   keyLabel: string;
@@ -32,7 +31,7 @@ export interface PickKeyDeps {
   /** SYSTEM_KEY_MONTHLY_BUDGET_USD: each user's monthly budget on the system key. */
   systemMonthlyBudgetUsd?: number;
   /** Providers the gateway can call natively (others go through OpenRouter). */
-  nativeProviders: ReadonlySet<ProviderId>;
+  nativeProviders: ReadonlySet<Provider>;
   onDecryptFailure?: () => void;
   /** The app's cache of sealed key rows; without it every call reads the database. */
   keyRows?: KeyRowCache;
@@ -49,20 +48,14 @@ async function openKey(deps: PickKeyDeps, userId: string, key: SealedKey): Promi
     if (!(err instanceof VaultError)) throw err;
     deps.onDecryptFailure?.();
     deps.logger.error('stored key could not be opened', { keyId: key.id, reason: err.reason });
-    throw new GatewayError(
-      500,
-      'api_error',
-      'stored_key_unreadable',
-      `Your stored ${providerLabel(key.provider)} key ${keyLabelOf(key)} could not be used; store it again.`,
-      { retryable: false },
-    );
+    throw storedKeyUnreadable(`${providerLabel(key.provider)} key ${keyLabelOf(key)}`);
   }
 }
 
 /** One way to serve the call, in the order key choice tries them. */
 export interface KeyCandidate {
   source: 'user' | 'system';
-  provider: ProviderId;
+  provider: Provider;
   upstreamModel: string;
   /** The user's stored key; absent for the system key. */
   key?: SealedKey;
@@ -128,15 +121,10 @@ export async function pickKey(
   }
   const native = route.provider !== 'openrouter' && deps.nativeProviders.has(route.provider);
   const options = native
-    ? `an active ${providerLabel(route.provider as Provider)} or OpenRouter key`
+    ? `an active ${providerLabel(route.provider)} or OpenRouter key`
     : 'an active OpenRouter key';
   if (first && deps.systemOpenRouterKey) {
-    if (!caller.systemKey) {
-      throw forbidden(
-        'system_key_not_allowed',
-        `You may not use the system key for model '${model}': store ${options} at /api/user/api-keys.`,
-      );
-    }
+    if (!caller.systemKey) throw systemKeyNotAllowed(model, options);
     return {
       provider: first.provider,
       upstreamModel: first.upstreamModel,
@@ -146,11 +134,5 @@ export async function pickKey(
       monthlyBudgetUsd: deps.systemMonthlyBudgetUsd ?? null,
     };
   }
-  throw new GatewayError(
-    403,
-    'permission_error',
-    'no_key_available',
-    `No API key is available for model '${model}': store ${options} at /api/user/api-keys.`,
-    { param: 'model', retryable: false },
-  );
+  throw noKeyAvailable(model, options);
 }

@@ -1,17 +1,17 @@
-import type { ProviderId } from '../config.js';
 import { notFound } from '../errors.js';
+import type { Provider } from '../providers/shared/providers.js';
 
 /**
  * Where a model id goes: the provider whose own API serves it, the id that API expects, and the
  * id OpenRouter knows it by (the fallback). See CONTRACT "Chat".
  */
 export interface ModelRoute {
-  provider: ProviderId;
+  provider: Provider;
   nativeModel: string;
   openrouterModel: string;
 }
 
-const PREFIXES: [prefix: string, provider: ProviderId, openrouterVendor: string][] = [
+const PREFIXES: [prefix: string, provider: Provider, openrouterVendor: string][] = [
   ['openai/', 'openai', 'openai'],
   ['anthropic/', 'anthropic', 'anthropic'],
   ['google/', 'google', 'google'],
@@ -19,7 +19,7 @@ const PREFIXES: [prefix: string, provider: ProviderId, openrouterVendor: string]
   ['meta/', 'meta', 'meta-llama'],
 ];
 
-const FAMILIES: [pattern: RegExp, provider: ProviderId, openrouterVendor: string][] = [
+const FAMILIES: [pattern: RegExp, provider: Provider, openrouterVendor: string][] = [
   [/^(gpt-|chatgpt-|o1|o3|o4)/i, 'openai', 'openai'],
   [/^claude-/i, 'anthropic', 'anthropic'],
   [/^gemini-/i, 'google', 'google'],

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { ProviderId } from '../config.js';
 import type { Deps } from '../deps.js';
 import { GatewayError } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
@@ -60,7 +59,7 @@ export function chatRoutes(
       apiKey: picked.apiKey,
       keyLabel: picked.keyLabel,
       keySource: picked.keySource,
-      baseUrl: config.baseUrls[picked.provider as ProviderId],
+      baseUrl: config.baseUrls[picked.provider],
       stream: chat.stream === true,
       includeUsage: includeUsageOf(chat),
       attribution: { referer: config.openrouterReferer, title: config.openrouterTitle },

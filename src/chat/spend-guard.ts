@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
+import { modelNotPriced } from '../errors.js';
 import type { ChatRequest } from '../providers/types.js';
-import { budgetScope, maxCallCost, modelNotPriced, monthOf, reserveBudget } from '../usage/budgets.js';
+import { budgetScope, maxCallCost, monthOf, reserveBudget } from '../usage/budgets.js';
 import type { CallAccount } from '../usage/call-usage.js';
 import { estimatePromptTokens } from '../usage/estimate.js';
 import type { PriceTable } from '../usage/price-table.js';

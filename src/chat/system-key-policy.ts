@@ -1,5 +1,5 @@
 import type { SystemKeyPolicy } from '../config.js';
-import { badRequest, forbidden } from '../errors.js';
+import { modelNotAllowed, systemKeyLimit } from '../errors.js';
 import type { ChatRequest } from '../providers/types.js';
 import { toHex, utf8Encode } from '../util/encoding.js';
 
@@ -22,8 +22,6 @@ export function modelMatcher(patterns: readonly string[]): (model: string) => bo
   return (model) => re.test(model);
 }
 
-const systemKeyLimit = (param: string, message: string) => badRequest('system_key_limit', message, param);
-
 /**
  * The request as it goes upstream on the system key, or a 400/403. `openrouterModel` is the id
  * the system key is asked for (a bare `gpt-4o` arrives as `openai/gpt-4o`).
@@ -35,10 +33,7 @@ export function applySystemKeyPolicy(
   allowed: (model: string) => boolean,
 ): ChatRequest {
   if (!allowed(openrouterModel) && !allowed(chat.model)) {
-    throw forbidden(
-      'model_not_allowed',
-      `Model '${chat.model}' is not available on the system key; allowed: ${policy.models.join(', ')}.`,
-    );
+    throw modelNotAllowed(chat.model, policy.models);
   }
   for (const field of SYSTEM_KEY_REFUSED_FIELDS) {
     if (chat[field] !== undefined && chat[field] !== null)

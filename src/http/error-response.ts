@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { GatewayError } from '../errors.js';
+import { GatewayError, internalError } from '../errors.js';
 import type { Logger } from '../ops/logger.js';
 import type { AppEnv } from './app-env.js';
 
@@ -44,21 +44,12 @@ export function onError(logger: Logger) {
   return function renderError(err: Error, c: Context<AppEnv>): Response {
     const requestId = c.get('requestId');
     if (!(err instanceof GatewayError)) logger.error('unhandled error', { requestId, errorName: err.name });
-    const res = errorResponse(
-      err instanceof GatewayError
-        ? err
-        : new GatewayError(
-            500,
-            'api_error',
-            'internal_error',
-            `Internal server error (request ${requestId ?? 'unknown'}).`,
-          ),
-      requestId,
-    );
-    // Headers middleware prepared for the response (x-ratelimit-*, x-gateway-*) belong on errors too.
+    const res = errorResponse(err instanceof GatewayError ? err : internalError(requestId), requestId);
+    // Headers middleware prepared for the response (x-ratelimit-*, x-gateway-*) belong on errors
+    // too. The gateway's own rate-limit headers win over any an error carries from an upstream.
     for (const [name, value] of c.res.headers) {
-      if (name !== 'content-type' && name !== 'content-length' && !res.headers.has(name))
-        res.headers.set(name, value);
+      if (name === 'content-type' || name === 'content-length') continue;
+      if (!res.headers.has(name) || name.startsWith('x-ratelimit-')) res.headers.set(name, value);
     }
     return res;
   };

@@ -1,10 +1,5 @@
-import { badRequest, GatewayError } from '../errors.js';
+import { badRequest, requestTooLarge } from '../errors.js';
 import { checkJsonDepth } from './json-depth.js';
-
-const tooLarge = (max: number) =>
-  new GatewayError(413, 'invalid_request_error', 'request_too_large', `Request body exceeds ${max} bytes.`, {
-    retryable: false,
-  });
 
 /**
  * Reads a JSON request body with a hard byte limit: a declared length over the limit is
@@ -12,7 +7,7 @@ const tooLarge = (max: number) =>
  */
 export async function readJson(req: Request, maxBytes: number): Promise<unknown> {
   const declared = req.headers.get('content-length');
-  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  if (declared !== null && Number(declared) > maxBytes) throw requestTooLarge(maxBytes);
   // With a declared length the HTTP layer delivers exactly that many bytes, so the whole body can
   // be read at once — on Node without building a web stream for it (@hono/node-server's fast path).
   if (declared !== null) {
@@ -35,7 +30,7 @@ export async function readJson(req: Request, maxBytes: number): Promise<unknown>
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
+      throw requestTooLarge(maxBytes);
     }
     chunks.push(value);
   }

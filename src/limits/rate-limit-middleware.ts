@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { GatewayError } from '../errors.js';
+import { rateLimitExceeded } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import type { RateDecision, RateLimiter } from './rate-limiter.js';
 
@@ -63,12 +63,10 @@ export function rateLimit(
     if (!decision.allowed) {
       onLimited?.();
       const retryAfter = Math.max(1, Math.ceil(decision.resetMs / 1000));
-      throw new GatewayError(
-        429,
-        'rate_limit_error',
-        'rate_limit_exceeded',
+      throw rateLimitExceeded(
         `Rate limit reached: ${decision.limit} requests per minute. Retry after ${retryAfter} s.`,
-        { headers: { ...headers, 'retry-after': String(retryAfter) }, retryable: true },
+        { ...headers, 'retry-after': String(retryAfter) },
+        true,
       );
     }
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import type { Deps } from '../deps.js';
-import { GatewayError } from '../errors.js';
+import { databaseUnavailable } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 
 /** Liveness and readiness for orchestrators: no credential, nothing about users or keys. */
@@ -12,12 +12,7 @@ export function healthRoutes(deps: Deps): Hono<AppEnv> {
     try {
       await sql`SELECT 1`.execute(deps.db);
     } catch {
-      throw new GatewayError(
-        503,
-        'service_unavailable',
-        'database_unavailable',
-        'Database is not reachable.',
-      );
+      throw databaseUnavailable();
     }
     return c.json({ status: 'ready' });
   });

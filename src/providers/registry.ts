@@ -1,7 +1,7 @@
-import type { ProviderId } from '../config.js';
 import { anthropicAdapter } from './anthropic/index.js';
 import { googleAdapter } from './google/index.js';
 import { openAICompatibleAdapter } from './openai-compatible/index.js';
+import { PROVIDERS, type Provider } from './shared/providers.js';
 import type { ProviderAdapter } from './types.js';
 
 /**
@@ -9,7 +9,7 @@ import type { ProviderAdapter } from './types.js';
  * adapter; Anthropic and Google are translated. A provider missing here would be reached through
  * OpenRouter only (pick-key consults NATIVE_PROVIDERS).
  */
-const ADAPTERS: Partial<Record<ProviderId, ProviderAdapter>> = {
+const ADAPTERS: Partial<Record<Provider, ProviderAdapter>> = {
   openai: openAICompatibleAdapter,
   anthropic: anthropicAdapter,
   google: googleAdapter,
@@ -17,9 +17,9 @@ const ADAPTERS: Partial<Record<ProviderId, ProviderAdapter>> = {
   openrouter: openAICompatibleAdapter,
 };
 
-export const NATIVE_PROVIDERS: ReadonlySet<ProviderId> = new Set(Object.keys(ADAPTERS) as ProviderId[]);
+export const NATIVE_PROVIDERS: ReadonlySet<Provider> = new Set(PROVIDERS.filter((p) => ADAPTERS[p]));
 
-export function adapterFor(provider: ProviderId): ProviderAdapter {
+export function adapterFor(provider: Provider): ProviderAdapter {
   const adapter = ADAPTERS[provider];
   if (!adapter) throw new Error(`no adapter for ${provider}`);
   return adapter;

@@ -1,7 +1,5 @@
-import type { ProviderId } from '../config.js';
 import type { GatewayError } from '../errors.js';
-
-export type { ProviderId };
+import type { Provider } from './shared/providers.js';
 
 /** One HTTP call to a provider, as built by an adapter. The key travels only in `headers`. */
 export interface UpstreamRequest {
@@ -62,7 +60,7 @@ export interface ChatRequest {
 
 /** Everything an adapter needs to know about this one call. */
 export interface CallContext {
-  provider: ProviderId;
+  provider: Provider;
   /** The model id as the provider expects it (prefix stripped, or vendor/model for OpenRouter). */
   upstreamModel: string;
   /** Plaintext key, in memory for this call only. Never log it, never put it in an error. */
@@ -112,5 +110,5 @@ export interface ProviderAdapter {
   /** A non-2xx answer → the contract's error, with every key and key-like string scrubbed from any upstream text. */
   toError(status: number, headers: Headers, bodyText: string, call: CallContext): GatewayError;
   /** The cheapest request that tells whether a key is valid (no tokens spent). */
-  verifyKeyRequest(provider: ProviderId, apiKey: string, baseUrl: string): UpstreamRequest;
+  verifyKeyRequest(provider: Provider, apiKey: string, baseUrl: string): UpstreamRequest;
 }

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { Provider } from '../providers/shared/providers.js';
 
 /**
  * Table types. Timestamps are written as ISO strings; SQLite hands them back as strings and
@@ -10,7 +11,7 @@ type NullableTimestamp = ColumnType<string | Date | null, string | null, string 
 export interface ApiKeysTable {
   id: string;
   user_id: string;
-  provider: string;
+  provider: Provider;
   encrypted_key: string;
   key_name: string | null;
   key_preview: string;

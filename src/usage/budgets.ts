@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { forbidden, GatewayError } from '../errors.js';
+import { budgetExceeded } from '../errors.js';
 import type { ChatRequest } from '../providers/types.js';
 import type { Database } from '../store/schema.js';
 import { requestChars } from './estimate.js';
@@ -46,13 +46,6 @@ export function maxCallCost(chat: ChatRequest, price: ModelPrice): number {
 /** `$5`, `$12.50`, `$0.0042`: cents where they matter, four decimals below a dollar. */
 const usd = (n: number) => `$${Number.isInteger(n) ? n : n.toFixed(n >= 1 ? 2 : 4)}`;
 
-export function modelNotPriced(model: string, keyLabel: string) {
-  return forbidden(
-    'model_not_priced',
-    `Model '${model}' has no price and its provider reports no cost, so ${keyLabel}'s monthly budget cannot be enforced for it; add it to PRICES_FILE or remove the budget.`,
-  );
-}
-
 export interface Reservation {
   scope: string;
   month: string;
@@ -87,11 +80,8 @@ export async function reserveBudget(
     .where('month', '=', r.month)
     .executeTakeFirst();
   const retryAfter = Math.ceil((nextMonthStart(r.now).getTime() - r.now.getTime()) / 1000);
-  throw new GatewayError(
-    429,
-    'rate_limit_error',
-    'budget_exceeded',
+  throw budgetExceeded(
     `${r.keyLabel} has reached its monthly budget of ${usd(r.budgetUsd)} (spent ${usd(Number(row?.spent_usd ?? 0))} this month, plus what calls in flight may still cost); it resets at the start of next month (UTC).`,
-    { retryable: false, headers: { 'retry-after': String(retryAfter) } },
+    retryAfter,
   );
 }

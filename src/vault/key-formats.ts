@@ -7,26 +7,12 @@
  * regex is old, and never echo the submitted value back in any message.
  */
 import { badRequest } from '../errors.js';
-
-export const PROVIDERS = ['openrouter', 'openai', 'anthropic', 'meta', 'google'] as const;
-export type Provider = (typeof PROVIDERS)[number];
+import { type Provider, providerLabel } from '../providers/shared/providers.js';
 
 const ERROR_CODE = 'invalid_api_key_format';
 const PARAM = 'apiKey';
 export const MIN_KEY_LENGTH = 20;
 export const MAX_KEY_LENGTH = 512;
-
-const LABELS: Record<Provider, string> = {
-  openrouter: 'OpenRouter',
-  openai: 'OpenAI',
-  anthropic: 'Anthropic',
-  meta: 'Meta Llama',
-  google: 'Google Gemini',
-};
-
-export function providerLabel(p: Provider): string {
-  return LABELS[p];
-}
 
 interface KeyFormat {
   /** Every documented current format: a match is `recognized`. */

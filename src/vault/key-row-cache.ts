@@ -1,4 +1,4 @@
-import type { Provider } from './key-formats.js';
+import type { Provider } from '../providers/shared/providers.js';
 import type { SealedKey } from './keys-repo.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { conflict } from '../errors.js';
+import type { Provider } from '../providers/shared/providers.js';
 import { insertCapped } from '../store/capped-insert.js';
 import { type Database, type Dialect, toIso } from '../store/schema.js';
-import type { Provider } from './key-formats.js';
 
 /** The public view: the only form in which a stored key ever leaves the gateway. */
 export interface ApiKey {
@@ -43,7 +43,7 @@ const PUBLIC_COLUMNS = [
 
 type PublicRow = {
   id: string;
-  provider: string;
+  provider: Provider;
   key_name: string | null;
   key_preview: string;
   is_active: number;
@@ -56,7 +56,7 @@ type PublicRow = {
 function toApiKey(r: PublicRow): ApiKey {
   return {
     id: r.id,
-    provider: r.provider as Provider,
+    provider: r.provider,
     keyName: r.key_name,
     keyPreview: r.key_preview,
     isActive: Number(r.is_active) === 1,
@@ -210,7 +210,7 @@ export async function activeSealedKeys(
     .execute();
   return rows.map((r) => ({
     id: r.id,
-    provider: r.provider as Provider,
+    provider: r.provider,
     keyName: r.key_name,
     keyPreview: r.key_preview,
     encryptedKey: r.encrypted_key,
@@ -236,5 +236,5 @@ export async function activeProvidersOf(db: Kysely<Database>, userId: string): P
     .where('user_id', '=', userId)
     .where('is_active', '=', 1)
     .execute();
-  return new Set(rows.map((r) => r.provider as Provider));
+  return new Set(rows.map((r) => r.provider));
 }

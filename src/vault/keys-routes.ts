@@ -6,9 +6,10 @@ import type { AppEnv } from '../http/app-env.js';
 import { displayName } from '../http/display-name.js';
 import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
+import { PROVIDERS } from '../providers/shared/providers.js';
 import { monthOf } from '../usage/budgets.js';
 import { monthSpendByKey } from '../usage/spend-repo.js';
-import { checkKeyFormat, keyPreview, PROVIDERS } from './key-formats.js';
+import { checkKeyFormat, keyPreview } from './key-formats.js';
 import type { KeyRowCache } from './key-row-cache.js';
 import { type ApiKey, deleteKey, findKey, insertKey, listKeys, updateKey } from './keys-repo.js';
 

@@ -5,7 +5,9 @@
  * as asked is a 400 GatewayError naming the parameter, thrown before anything is sent.
  */
 import { badRequest } from '../../errors.js';
-import type { CallContext, ChatRequest, ProviderId, UpstreamRequest } from '../types.js';
+import { endpoint, USER_AGENT } from '../shared/endpoint.js';
+import type { Provider } from '../shared/providers.js';
+import type { CallContext, ChatRequest, UpstreamRequest } from '../types.js';
 import { convertMessages } from './convert-messages.js';
 import { convertTools } from './convert-tools.js';
 import { jsonOutput } from './json-output.js';
@@ -16,11 +18,6 @@ import { samplingParams } from './sampling.js';
 import type { MessagesRequest, OutputConfig } from './wire-types.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
-const USER_AGENT = 'byok-gateway';
-
-function endpoint(baseUrl: string, path: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}${path}`;
-}
 
 export function anthropicHeaders(apiKey: string, accept: string): Record<string, string> {
   return {
@@ -83,7 +80,7 @@ export function buildRequest(chat: ChatRequest, call: CallContext): UpstreamRequ
 }
 
 /** The free key check (key-formats.md §3): `GET /models?limit=1`, 401 when the key is bad. */
-export function verifyKeyRequest(_provider: ProviderId, apiKey: string, baseUrl: string): UpstreamRequest {
+export function verifyKeyRequest(_provider: Provider, apiKey: string, baseUrl: string): UpstreamRequest {
   return {
     method: 'GET',
     url: endpoint(baseUrl, '/models?limit=1'),

@@ -10,7 +10,7 @@
  * in an id are replaced by `_` on both sides, so the pair still matches.
  */
 import { badRequest } from '../../errors.js';
-import { isRecord } from '../openai-compatible/upstream-message.js';
+import { isRecord, parseObject } from '../shared/records.js';
 import { contentBlocks, textBlocks } from './convert-content.js';
 import type { AnthropicMessage, Block, TextBlock, ToolResultBlock, ToolUseBlock } from './wire-types.js';
 
@@ -24,13 +24,8 @@ export function toolUseId(id: string): string {
 function parseArguments(value: unknown, param: string): Record<string, unknown> {
   if (typeof value !== 'string') throw badRequest('invalid_value', `'${param}' must be a string.`, param);
   if (value.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    parsed = undefined;
-  }
-  if (!isRecord(parsed)) {
+  const parsed = parseObject(value);
+  if (!parsed) {
     throw badRequest(
       'invalid_tool_arguments',
       `'${param}' must be a JSON object encoded as a string.`,

@@ -5,7 +5,7 @@
  * `parallel_tool_calls: false` to `disable_parallel_tool_use: true`.
  */
 import { badRequest } from '../../errors.js';
-import { isRecord } from '../openai-compatible/upstream-message.js';
+import { isRecord } from '../shared/records.js';
 import type { ChatRequest } from '../types.js';
 import { JSON_TOOL_NAME } from './json-output.js';
 import type { AnthropicTool, ToolChoice } from './wire-types.js';

@@ -5,12 +5,11 @@
  * non-standard `reasoning_content`, the stop reason by table, and usage with the cache counts
  * included. The gateway's JSON tool (json-output.ts) is the answer itself: its input becomes the text.
  */
-import { GatewayError } from '../../errors.js';
-import { isRecord } from '../openai-compatible/upstream-message.js';
+import { upstreamInvalidResponse } from '../../errors.js';
+import { isRecord, parseObject } from '../shared/records.js';
 import type { CallContext, Usage } from '../types.js';
 import { finishReason } from './finish-reason.js';
 import { JSON_TOOL_NAME } from './json-output.js';
-import { parseObject } from './parse-object.js';
 import { statusOfErrorType, toError } from './to-error.js';
 import { mergeUsage, toOpenAIUsage } from './usage.js';
 import type { AnthropicUsage } from './wire-types.js';
@@ -32,12 +31,7 @@ interface AssistantMessage {
 export function readResponse(bodyText: string, call: CallContext): { body: string; usage?: Usage } {
   const msg = parseObject(bodyText);
   if (!msg) {
-    throw new GatewayError(
-      502,
-      'upstream_error',
-      'upstream_invalid_response',
-      'Anthropic returned a response that is not a JSON object.',
-    );
+    throw upstreamInvalidResponse('Anthropic returned a response that is not a JSON object.');
   }
   if (msg.type === 'error') {
     const type = isRecord(msg.error) ? msg.error.type : undefined;

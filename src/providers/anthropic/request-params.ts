@@ -6,7 +6,7 @@
  * set". OpenAI's list: /work/shared/reference/openai-chat.md §1.
  */
 import { badRequest } from '../../errors.js';
-import { isRecord } from '../openai-compatible/upstream-message.js';
+import { isRecord } from '../shared/records.js';
 import type { ChatRequest } from '../types.js';
 
 /** Read by the converters: build-request.ts and the files it calls. */

@@ -5,7 +5,8 @@
  * gateway's JSON tool streams its input as `content`. Signatures, citations, redacted thinking and
  * unknown blocks carry nothing an OpenAI client reads. `content_block_stop` needs no output.
  */
-import { isRecord } from '../openai-compatible/upstream-message.js';
+
+import { isRecord } from '../shared/records.js';
 import { JSON_TOOL_NAME } from './json-output.js';
 import { type BlockState, type StreamState, writeDelta } from './stream-state.js';
 

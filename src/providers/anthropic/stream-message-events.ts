@@ -5,7 +5,8 @@
  * `[DONE]`); an `error` event (e.g. overloaded_error after the 200) ends the stream with one error
  * event mapped as to-error.ts maps the same error type, scrubbed, and no `[DONE]`.
  */
-import { isRecord } from '../openai-compatible/upstream-message.js';
+
+import { isRecord } from '../shared/records.js';
 import { finishReason } from './finish-reason.js';
 import { fail, finish, type StreamState, start } from './stream-state.js';
 import { statusOfErrorType, toError } from './to-error.js';
@@ -37,6 +38,5 @@ export function onMessageStop(s: StreamState): void {
 /** `data` is the event's raw text, parsed or not: whatever it holds is the error. */
 export function onErrorEvent(s: StreamState, data: Record<string, unknown> | undefined, raw: string): void {
   const type = data && isRecord(data.error) ? data.error.type : undefined;
-  const err = toError(statusOfErrorType(type), new Headers(), raw, s.call);
-  fail(s, { message: err.message, type: err.type, code: err.code });
+  fail(s, toError(statusOfErrorType(type), new Headers(), raw, s.call));
 }

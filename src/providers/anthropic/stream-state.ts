@@ -5,7 +5,8 @@
  * chunk with `choices: []` carries the totals before `[DONE]`. Chunks are built as strings around
  * a prefix computed once per stream.
  */
-import { errorEvent, type StreamError } from '../sse-error-event.js';
+
+import { errorEvent, type StreamError } from '../shared/sse-error-event.js';
 import type { CallContext, StreamHooks } from '../types.js';
 import { toOpenAIUsage } from './usage.js';
 import type { AnthropicUsage } from './wire-types.js';

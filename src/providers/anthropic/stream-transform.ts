@@ -12,10 +12,14 @@
  * upstream: `hooks.interruption()`) ends with an error event and no `[DONE]`.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { ByteQueue } from '../openai-compatible/byte-queue.js';
-import { STREAM_INCOMPLETE as INCOMPLETE, RELAY_FAILED, type StreamError } from '../sse-error-event.js';
+import { ByteQueue } from '../shared/byte-queue.js';
+import { parseObject } from '../shared/records.js';
+import {
+  STREAM_INCOMPLETE as INCOMPLETE,
+  RELAY_FAILED,
+  type StreamError,
+} from '../shared/sse-error-event.js';
 import type { CallContext, StreamHooks, StreamRelay } from '../types.js';
-import { parseObject } from './parse-object.js';
 import { onBlockDelta, onBlockStart } from './stream-block-events.js';
 import { onErrorEvent, onMessageDelta, onMessageStart, onMessageStop } from './stream-message-events.js';
 import { createStreamState, fail, type StreamState } from './stream-state.js';

@@ -1,48 +1,26 @@
 /**
- * An Anthropic error → the contract's error (CONTRACT "Chat"; reference §5). Body:
+ * An Anthropic error → the gateway's error (README "Providers"). Body:
  * `{"type":"error","error":{"type","message"},"request_id"}`. 401 is the shared key-rejected error
  * (401 `provider_key_rejected` naming the key by label; 502 `system_key_rejected` for a system
  * key); 429 keeps Retry-After; 529 overloaded → 503; a spent balance (402, or Anthropic's 400
- * "credit balance is too low") → 429 `insufficient_quota`; 404 → `model_not_found`; other 5xx → 502.
- * Anthropic's message is passed on only scrubbed of the key and anything key-like.
+ * "credit balance is too low") → 429 `insufficient_quota`; 404 → `model_not_found`; the rest by the
+ * common status rows (providers/shared/status-table.ts). Anthropic's message is passed on only
+ * scrubbed of the key and anything key-like. Error types and statuses:
+ * https://docs.anthropic.com/en/api/errors
  */
-import { type ErrorType, GatewayError } from '../../errors.js';
-import { rateLimitHeaders } from '../openai-compatible/retry-after.js';
-import { toError as sharedToError } from '../openai-compatible/to-error.js';
-import { readErrorBody, safeMessage } from '../openai-compatible/upstream-message.js';
+import { type GatewayError, insufficientQuota, rateLimitExceeded } from '../../errors.js';
+import { readErrorBody, safeMessage } from '../shared/error-body.js';
+import { keyRejected } from '../shared/key-rejected.js';
+import { rateLimitHeaders } from '../shared/rate-limit-headers.js';
+import { fromRow, type StatusRows, statusRow, upstreamSaid } from '../shared/status-table.js';
 import type { CallContext } from '../types.js';
 
-interface Mapping {
-  status: number;
-  type: ErrorType;
-  code: string;
-  /** false: the same request will fail again (rendered as `x-should-retry: false`). */
-  retryable?: false;
-  /** Carries Retry-After and the upstream's rate-limit headers. */
-  rateHeaders?: true;
-}
+const NAME = 'Anthropic';
 
-const BY_STATUS: Readonly<Record<number, Mapping>> = {
-  400: { status: 400, type: 'invalid_request_error', code: 'upstream_bad_request', retryable: false },
-  403: { status: 403, type: 'permission_error', code: 'upstream_forbidden', retryable: false },
+const OWN: StatusRows = {
   404: { status: 404, type: 'invalid_request_error', code: 'model_not_found', retryable: false },
-  408: { status: 504, type: 'timeout_error', code: 'upstream_timeout' },
-  413: { status: 413, type: 'invalid_request_error', code: 'request_too_large', retryable: false },
-  429: { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded', rateHeaders: true },
-  503: { status: 503, type: 'service_unavailable', code: 'upstream_unavailable', rateHeaders: true },
-  504: { status: 504, type: 'timeout_error', code: 'upstream_timeout' },
-  529: { status: 503, type: 'service_unavailable', code: 'upstream_overloaded', rateHeaders: true },
+  529: { status: 503, type: 'service_unavailable', code: 'upstream_overloaded' },
 };
-const QUOTA: Mapping = {
-  status: 429,
-  type: 'rate_limit_error',
-  code: 'insufficient_quota',
-  retryable: false,
-  rateHeaders: true,
-};
-const SERVER_ERROR: Mapping = { status: 502, type: 'upstream_error', code: 'upstream_error' };
-/** 1xx/3xx and unlisted 4xx: repeating will not help. */
-const UNEXPECTED: Mapping = { status: 502, type: 'upstream_error', code: 'upstream_error', retryable: false };
 
 /** Anthropic's `error.type` → the HTTP status it is documented with (for errors inside a 200 or a stream). */
 const STATUS_OF_TYPE: Readonly<Record<string, number>> = {
@@ -75,23 +53,33 @@ function rateHeaders(headers: Headers, fallback: number): Record<string, string>
 
 const QUOTA_RETRY_AFTER_S = 60;
 const DEFAULT_RETRY_AFTER_S = 1;
+/** Statuses that carry Retry-After and the rate-limit headers besides 429 and a spent quota. */
+const BUSY = new Set([503, 529]);
 
 export function toError(status: number, headers: Headers, bodyText: string, call: CallContext): GatewayError {
-  if (status === 401) return sharedToError(status, headers, bodyText, call);
+  if (status === 401) return keyRejected(call, NAME);
   const upstream = readErrorBody(bodyText);
   const raw = upstream.message ?? '';
   const message = raw === '' ? undefined : safeMessage(raw, call.apiKey);
+  const fallback = `${NAME} returned HTTP ${status}.`;
 
-  let row = BY_STATUS[status] ?? (status >= 500 && status < 600 ? SERVER_ERROR : UNEXPECTED);
-  if (status === 402 || (status === 400 && /credit balance/i.test(raw))) row = QUOTA;
-  let code = row.code;
-  if (status === 400 && /prompt is too long/i.test(raw)) code = 'context_length_exceeded';
-
-  const options: { retryable?: boolean; headers?: Record<string, string> } = {};
-  if (row.retryable === false) options.retryable = false;
-  if (row.rateHeaders) {
-    options.headers = rateHeaders(headers, row === QUOTA ? QUOTA_RETRY_AFTER_S : DEFAULT_RETRY_AFTER_S);
+  if (status === 402 || (status === 400 && /credit balance/i.test(raw))) {
+    return insufficientQuota(
+      upstreamSaid(NAME, message, fallback),
+      rateHeaders(headers, QUOTA_RETRY_AFTER_S),
+    );
   }
-  const text = message ? `Anthropic: ${message}` : `Anthropic returned HTTP ${status}.`;
-  return new GatewayError(row.status, row.type, code, text, options);
+  if (status === 429) {
+    return rateLimitExceeded(
+      upstreamSaid(NAME, message, fallback),
+      rateHeaders(headers, DEFAULT_RETRY_AFTER_S),
+    );
+  }
+  const row = statusRow(status, OWN);
+  return fromRow(row, upstreamSaid(NAME, message, fallback), {
+    ...(status === 400 && /prompt is too long/i.test(raw)
+      ? { code: 'context_length_exceeded' as const }
+      : {}),
+    ...(BUSY.has(status) ? { headers: rateHeaders(headers, DEFAULT_RETRY_AFTER_S) } : {}),
+  });
 }

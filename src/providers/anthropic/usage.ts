@@ -4,7 +4,8 @@
  * `prompt_tokens_details` (`cached_tokens` = read, `cache_write_tokens` = creation) and thinking
  * tokens, when reported, to `completion_tokens_details.reasoning_tokens`. Null counts are 0.
  */
-import { isRecord } from '../openai-compatible/upstream-message.js';
+
+import { isRecord } from '../shared/records.js';
 import type { Usage } from '../types.js';
 import type { AnthropicUsage } from './wire-types.js';
 

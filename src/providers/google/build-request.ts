@@ -6,19 +6,16 @@
  *           POST {base}/models/{model}:streamGenerateContent?alt=sse
  *   key:    GET  {base}/models?pageSize=1   (key-formats.md §3: free, no tokens)
  */
-import type { CallContext, ChatRequest, ProviderId, UpstreamRequest } from '../types.js';
+
+import { endpoint, USER_AGENT } from '../shared/endpoint.js';
+import type { Provider } from '../shared/providers.js';
+import type { CallContext, ChatRequest, UpstreamRequest } from '../types.js';
 import { convertMessages } from './convert-messages.js';
 import { convertTools } from './convert-tools.js';
 import type { GenerateContentRequest } from './gemini-types.js';
 import { generationConfig } from './generation-config.js';
 import { capsFor } from './model-table.js';
 import { checkParams } from './params.js';
-
-const USER_AGENT = 'byok-gateway';
-
-function endpoint(baseUrl: string, path: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}${path}`;
-}
 
 function headersFor(apiKey: string, accept: string): Record<string, string> {
   return { 'x-goog-api-key': apiKey, accept, 'user-agent': USER_AGENT };
@@ -57,7 +54,7 @@ export function buildRequest(chat: ChatRequest, call: CallContext): UpstreamRequ
   };
 }
 
-export function verifyKeyRequest(_provider: ProviderId, apiKey: string, baseUrl: string): UpstreamRequest {
+export function verifyKeyRequest(_provider: Provider, apiKey: string, baseUrl: string): UpstreamRequest {
   return {
     method: 'GET',
     url: endpoint(baseUrl, '/models?pageSize=1'),

@@ -4,8 +4,8 @@
  * Files-API/GCS URIs) and the gateway never fetches a URL a user gave (no SSRF; security.md §7).
  */
 import { badRequest } from '../../errors.js';
-import { isRecord } from '../openai-compatible/upstream-message.js';
 import { isDataUrl, parseImageDataUrl } from '../shared/data-url.js';
+import { isRecord } from '../shared/records.js';
 import type { GeminiPart } from './gemini-types.js';
 
 function contentParts(content: unknown, param: string): unknown[] {

@@ -10,7 +10,7 @@
  * A message's `name` has no place in Gemini and is ignored.
  */
 import { badRequest } from '../../errors.js';
-import { isRecord } from '../openai-compatible/upstream-message.js';
+import { isRecord } from '../shared/records.js';
 import { textContent, userParts } from './convert-content.js';
 import type { GeminiContent, GeminiPart, GeminiRole } from './gemini-types.js';
 import type { ModelCaps } from './model-table.js';

@@ -6,7 +6,7 @@
  *   allowed_tools {mode: required} → ANY + allowedFunctionNames · {mode: auto} → AUTO over only those
  */
 import { badRequest } from '../../errors.js';
-import { isRecord } from '../openai-compatible/upstream-message.js';
+import { isRecord } from '../shared/records.js';
 import type { FunctionDeclaration, GeminiTool, ToolConfig } from './gemini-types.js';
 
 export interface ConvertedTools {

@@ -5,10 +5,19 @@
  * failed; they end the answer with an upstream error (502, which SDKs retry) rather than an empty
  * `stop` that would look like a finished answer. A reason this table does not know yet is `stop`.
  */
+import { type ErrorCode, type GatewayError, upstreamFailed } from '../../errors.js';
 
 export type OpenAIFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
 
-export type FinishOutcome = { reason: OpenAIFinishReason } | { error: string };
+type ToolCallFailure = 'MALFORMED_FUNCTION_CALL' | 'UNEXPECTED_TOOL_CALL' | 'TOO_MANY_TOOL_CALLS';
+
+export type FinishOutcome = { reason: OpenAIFinishReason } | { error: ToolCallFailure };
+
+const FAILURE_CODE: Record<ToolCallFailure, ErrorCode> = {
+  MALFORMED_FUNCTION_CALL: 'upstream_malformed_function_call',
+  UNEXPECTED_TOOL_CALL: 'upstream_unexpected_tool_call',
+  TOO_MANY_TOOL_CALLS: 'upstream_too_many_tool_calls',
+};
 
 const GEMINI_FINISH_REASONS = [
   'FINISH_REASON_UNSPECIFIED',
@@ -71,7 +80,10 @@ export function mapFinishReason(reason: string, hasToolCalls: boolean): FinishOu
   }
 }
 
-/** The message of the error a failed tool call turns into. */
-export function finishErrorMessage(reason: string): string {
-  return `Google Gemini ended the answer with ${reason}: the model's function call could not be used. Retrying may help.`;
+/** The error a failed tool call turns into (502, so SDKs retry). */
+export function toolCallFailed(reason: ToolCallFailure): GatewayError {
+  return upstreamFailed(
+    `Google Gemini ended the answer with ${reason}: the model's function call could not be used. Retrying may help.`,
+    FAILURE_CODE[reason],
+  );
 }

@@ -4,7 +4,7 @@
  * naming the parameter, never clamped. `null` means "not set" throughout, as in OpenAI's API.
  */
 import { badRequest } from '../../errors.js';
-import { isRecord } from '../openai-compatible/upstream-message.js';
+import { isRecord } from '../shared/records.js';
 import type { ChatRequest } from '../types.js';
 import type { GenerationConfig, ThinkingConfig } from './gemini-types.js';
 import { type ModelCaps, REASONING_EFFORTS, type ReasoningEffort } from './model-table.js';

@@ -1,3 +1,5 @@
+import { pickMessage } from '../shared/error-body.js';
+import { isRecord } from '../shared/records.js';
 /**
  * Reading Google's error bodies (google-gemini.md §6):
  *   {"error": {"code": 400, "message": "…", "status": "INVALID_ARGUMENT", "details": [ … ]}}
@@ -5,7 +7,6 @@
  * `reason`, RetryInfo's `retryDelay`, QuotaFailure's `quotaId`s — and nothing else: a DebugInfo or
  * a LocalizedMessage can echo the key, so `details` is never forwarded, and `message` only scrubbed.
  */
-import { isRecord, pickMessage } from '../openai-compatible/upstream-message.js';
 
 export interface GoogleError {
   code: number | undefined;

@@ -5,7 +5,7 @@
  * OpenAI parameter is never dropped silently.
  */
 import { badRequest } from '../../errors.js';
-import { isRecord } from '../openai-compatible/upstream-message.js';
+import { isRecord } from '../shared/records.js';
 import type { ChatRequest } from '../types.js';
 
 export type Disposition = 'mapped' | 'passed' | 'ignored' | 'refused';

@@ -4,7 +4,8 @@
  * a bad part is data. Parts the chat completions format cannot carry (inline images, executable
  * code) are left out.
  */
-import { isRecord } from '../openai-compatible/upstream-message.js';
+
+import { isRecord } from '../shared/records.js';
 import type { Usage } from '../types.js';
 import { toUsage } from './usage.js';
 

@@ -5,10 +5,10 @@
  * finish reason by table, and the usage. A refused prompt (`promptFeedback.blockReason`, no
  * candidates) is an empty answer finished by `content_filter`.
  */
-import { GatewayError } from '../../errors.js';
-import { isRecord } from '../openai-compatible/upstream-message.js';
+import { type GatewayError, upstreamInvalidResponse } from '../../errors.js';
+import { isRecord } from '../shared/records.js';
 import type { CallContext, Usage } from '../types.js';
-import { finishErrorMessage, mapFinishReason, type OpenAIFinishReason } from './finish-reason.js';
+import { mapFinishReason, type OpenAIFinishReason, toolCallFailed } from './finish-reason.js';
 import { readGoogleError } from './google-error.js';
 import { type CandidateView, completionId, viewResponse } from './read-candidates.js';
 import { googleErrorToGateway } from './to-error.js';
@@ -34,12 +34,7 @@ interface Choice {
 }
 
 function invalid(): GatewayError {
-  return new GatewayError(
-    502,
-    'upstream_error',
-    'upstream_invalid_response',
-    'Google Gemini returned a response that is not a generateContent answer.',
-  );
+  return upstreamInvalidResponse('Google Gemini returned a response that is not a generateContent answer.');
 }
 
 function toChoice(candidate: CandidateView, position: number): Choice {
@@ -59,12 +54,7 @@ function toChoice(candidate: CandidateView, position: number): Choice {
   }
   const outcome = mapFinishReason(candidate.finishReason ?? 'STOP', toolCalls.length > 0);
   if ('error' in outcome) {
-    throw new GatewayError(
-      502,
-      'upstream_error',
-      `upstream_${outcome.error.toLowerCase()}`,
-      finishErrorMessage(outcome.error),
-    );
+    throw toolCallFailed(outcome.error);
   }
   const message: Choice['message'] = {
     role: 'assistant',

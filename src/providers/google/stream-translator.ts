@@ -12,10 +12,11 @@
  * an idle upstream, no finishReason, an error object, a failed tool call or an event that is not
  * JSON ends the stream with one error event instead. Nothing here throws into the stream.
  */
-import { isRecord } from '../openai-compatible/upstream-message.js';
-import { errorEvent, STREAM_INCOMPLETE as INCOMPLETE, type StreamError } from '../sse-error-event.js';
+
+import { isRecord } from '../shared/records.js';
+import { errorEvent, STREAM_INCOMPLETE as INCOMPLETE, type StreamError } from '../shared/sse-error-event.js';
 import type { CallContext, StreamHooks, Usage } from '../types.js';
-import { finishErrorMessage, mapFinishReason, type OpenAIFinishReason } from './finish-reason.js';
+import { mapFinishReason, type OpenAIFinishReason, toolCallFailed } from './finish-reason.js';
 import { type GoogleError, readGoogleError } from './google-error.js';
 import { completionId, type PartView, viewResponse } from './read-candidates.js';
 import { type ChunkMeta, DONE, deltaChunk, toolCallDelta, usageChunk } from './stream-chunks.js';
@@ -66,8 +67,7 @@ export function createTranslator(
   }
 
   function upstreamError(err: GoogleError): StreamError {
-    const e = googleErrorToGateway(err.code ?? 502, new Headers(), err, call);
-    return { message: e.message, type: e.type, code: e.code };
+    return googleErrorToGateway(err.code ?? 502, new Headers(), err, call);
   }
 
   function part(m: ChunkMeta, p: PartView): void {
@@ -108,13 +108,7 @@ export function createTranslator(
     if (candidate.finishReason) {
       const outcome = mapFinishReason(candidate.finishReason, toolCalls > 0);
       if ('reason' in outcome) finish = outcome.reason;
-      else {
-        fail({
-          message: finishErrorMessage(outcome.error),
-          type: 'upstream_error',
-          code: `upstream_${outcome.error.toLowerCase()}`,
-        });
-      }
+      else fail(toolCallFailed(outcome.error));
     }
   }
 

@@ -1,5 +1,5 @@
 /**
- * A non-2xx Gemini answer → the contract's error (CONTRACT.md "Chat"; google-gemini.md §6):
+ * A non-2xx Gemini answer → the contract's error (README "Providers"; https://ai.google.dev/gemini-api/docs/troubleshooting):
  * - a bad key is HTTP 400 with ErrorInfo `API_KEY_INVALID` (not 401), and a key that is blocked,
  *   expired or suspended shows up as 400/403 with another `API_KEY_*` reason or a message about the
  *   key: all → 401 `provider_key_rejected` naming the key by label (the system key: 502);
@@ -10,10 +10,11 @@
  * - 400 → 400, 404 → 404 model_not_found, 413 → 413, 500 → 502, 503 → 503, 504 → 504.
  * The message is kept only scrubbed of the call's key and every key-like string; `details` never.
  */
-import { type ErrorType, GatewayError } from '../../errors.js';
-import { rateLimitHeaders } from '../openai-compatible/retry-after.js';
-import { safeMessage } from '../openai-compatible/upstream-message.js';
+import { type GatewayError, insufficientQuota, rateLimitExceeded } from '../../errors.js';
+import { safeMessage } from '../shared/error-body.js';
 import { keyRejected } from '../shared/key-rejected.js';
+import { rateLimitHeaders } from '../shared/rate-limit-headers.js';
+import { fromRow, type StatusRows, statusRow, upstreamSaid } from '../shared/status-table.js';
 import type { CallContext } from '../types.js';
 import { type GoogleError, parseErrorText } from './google-error.js';
 
@@ -21,18 +22,7 @@ const NAME = 'Google Gemini';
 const QUOTA_RETRY_AFTER_S = 60;
 const RATE_RETRY_AFTER_S = 1;
 
-interface Row {
-  status: number;
-  type: ErrorType;
-  code: string;
-  /** false: the same request will fail again (`x-should-retry: false`). */
-  retryable?: false;
-  param?: string;
-}
-
-const BY_STATUS: Readonly<Record<number, Row>> = {
-  400: { status: 400, type: 'invalid_request_error', code: 'upstream_bad_request', retryable: false },
-  403: { status: 403, type: 'permission_error', code: 'upstream_forbidden', retryable: false },
+const OWN: StatusRows = {
   404: {
     status: 404,
     type: 'invalid_request_error',
@@ -40,13 +30,7 @@ const BY_STATUS: Readonly<Record<number, Row>> = {
     retryable: false,
     param: 'model',
   },
-  408: { status: 504, type: 'timeout_error', code: 'upstream_timeout' },
-  413: { status: 413, type: 'invalid_request_error', code: 'request_too_large', retryable: false },
-  503: { status: 503, type: 'service_unavailable', code: 'upstream_unavailable' },
-  504: { status: 504, type: 'timeout_error', code: 'upstream_timeout' },
 };
-const SERVER_ERROR: Row = { status: 502, type: 'upstream_error', code: 'upstream_error' };
-const UNEXPECTED: Row = { status: 502, type: 'upstream_error', code: 'upstream_error', retryable: false };
 
 /** Whether Google is refusing the key itself (bad, expired, blocked for this API, suspended). */
 function isKeyProblem(status: number, err: GoogleError): boolean {
@@ -75,37 +59,24 @@ export function googleErrorToGateway(
 ): GatewayError {
   if (isKeyProblem(status, err)) return keyRejected(call, NAME);
   const message = err.message === undefined ? undefined : safeMessage(err.message, call.apiKey);
-  const said = (fallback: string) => (message ? `${NAME}: ${message}` : fallback);
 
   if (status === 429) {
     if (isQuotaExhausted(err)) {
-      return new GatewayError(
-        429,
-        'rate_limit_error',
-        'insufficient_quota',
-        said(`${NAME}: the key's quota is used up.`),
-        {
-          retryable: false,
-          headers: retryHeaders(headers, err, QUOTA_RETRY_AFTER_S),
-        },
+      return insufficientQuota(
+        upstreamSaid(NAME, message, `${NAME}: the key's quota is used up.`),
+        retryHeaders(headers, err, QUOTA_RETRY_AFTER_S),
       );
     }
-    return new GatewayError(
-      429,
-      'rate_limit_error',
-      'rate_limit_exceeded',
-      said(`${NAME}: rate limit reached.`),
-      {
-        headers: retryHeaders(headers, err, RATE_RETRY_AFTER_S),
-      },
+    return rateLimitExceeded(
+      upstreamSaid(NAME, message, `${NAME}: rate limit reached.`),
+      retryHeaders(headers, err, RATE_RETRY_AFTER_S),
     );
   }
-  const row = BY_STATUS[status] ?? (status >= 500 && status < 600 ? SERVER_ERROR : UNEXPECTED);
-  const options: { retryable?: boolean; headers?: Record<string, string>; param?: string } = {};
-  if (row.retryable === false) options.retryable = false;
-  if (row.param) options.param = row.param;
-  if (status === 503) options.headers = retryHeaders(headers, err, RATE_RETRY_AFTER_S);
-  return new GatewayError(row.status, row.type, row.code, said(`${NAME} returned HTTP ${status}.`), options);
+  return fromRow(
+    statusRow(status, OWN),
+    upstreamSaid(NAME, message, `${NAME} returned HTTP ${status}.`),
+    status === 503 ? { headers: retryHeaders(headers, err, RATE_RETRY_AFTER_S) } : {},
+  );
 }
 
 export function toError(status: number, headers: Headers, bodyText: string, call: CallContext): GatewayError {

@@ -4,7 +4,8 @@
  * thoughtsTokenCount, as OpenAI counts reasoning inside completion; details carry the cached and
  * reasoning parts. In a stream the metadata is cumulative: the last one is the total.
  */
-import { isRecord } from '../openai-compatible/upstream-message.js';
+
+import { isRecord } from '../shared/records.js';
 import type { Usage } from '../types.js';
 
 function count(value: unknown): number | undefined {

@@ -4,14 +4,10 @@
  * Docs: /work/shared/reference/openai-chat.md §1, openrouter-meta.md (headers, Meta's SSE accept),
  * key-formats.md §3 (the key check per provider).
  */
-import type { CallContext, ChatRequest, ProviderId, UpstreamRequest } from '../types.js';
 
-const USER_AGENT = 'byok-gateway';
-
-/** Config already strips trailing slashes from base URLs; this keeps direct callers honest too. */
-function endpoint(baseUrl: string, path: string): string {
-  return `${baseUrl.endsWith('/') ? baseUrl.replace(/\/+$/, '') : baseUrl}${path}`;
-}
+import { endpoint, USER_AGENT } from '../shared/endpoint.js';
+import type { Provider } from '../shared/providers.js';
+import type { CallContext, ChatRequest, UpstreamRequest } from '../types.js';
 
 function headersFor(apiKey: string, accept: string): Record<string, string> {
   return { authorization: `Bearer ${apiKey}`, accept, 'user-agent': USER_AGENT };
@@ -44,7 +40,7 @@ export function buildRequest(chat: ChatRequest, call: CallContext): UpstreamRequ
  * The free call that tells whether a key works: `GET /models` for OpenAI and Meta (401 when the
  * key is bad); `GET /key` for OpenRouter, whose `/models` is public and answers 200 to any key.
  */
-export function verifyKeyRequest(provider: ProviderId, apiKey: string, baseUrl: string): UpstreamRequest {
+export function verifyKeyRequest(provider: Provider, apiKey: string, baseUrl: string): UpstreamRequest {
   const path = provider === 'openrouter' ? '/key' : '/models';
   return { method: 'GET', url: endpoint(baseUrl, path), headers: headersFor(apiKey, 'application/json') };
 }

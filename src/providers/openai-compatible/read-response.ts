@@ -6,10 +6,12 @@
  * Keys are matched with their quotes: inside a JSON string every quote is escaped, so `"usage"`
  * and `"error":` can only be keys (the same argument as the stream relay's).
  */
-import { GatewayError } from '../../errors.js';
-import { providerLabel } from '../../vault/key-formats.js';
+import { upstreamFailed, upstreamInvalidResponse } from '../../errors.js';
+import { safeMessage } from '../shared/error-body.js';
+import { providerLabel } from '../shared/providers.js';
+import { parseObject } from '../shared/records.js';
 import type { CallContext, Usage } from '../types.js';
-import { embeddedError, isRecord, safeMessage } from './upstream-message.js';
+import { embeddedError } from './embedded-error.js';
 import { toUsage } from './usage.js';
 
 const MAY_FAIL = /"error"\s*:|"finish_reason"\s*:\s*"error"/;
@@ -51,29 +53,16 @@ export function readResponse(bodyText: string, call: CallContext): { body: strin
     const usage = toUsage(usageObject(bodyText));
     return usage ? { body: bodyText, usage } : { body: bodyText };
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(bodyText);
-  } catch {
-    parsed = undefined;
-  }
-  if (!isRecord(parsed)) {
-    throw new GatewayError(
-      502,
-      'upstream_error',
-      'upstream_invalid_response',
+  const parsed = parseObject(bodyText);
+  if (!parsed) {
+    throw upstreamInvalidResponse(
       `${providerLabel(call.provider)} returned a response that is not a JSON object.`,
     );
   }
   const failure = embeddedError(parsed);
   if (failure) {
     const detail = failure.message ? safeMessage(failure.message, call.apiKey) : 'the generation failed';
-    throw new GatewayError(
-      502,
-      'upstream_error',
-      'upstream_error',
-      `${providerLabel(call.provider)}: ${detail}`,
-    );
+    throw upstreamFailed(`${providerLabel(call.provider)}: ${detail}`);
   }
   const usage = toUsage(parsed.usage);
   return usage ? { body: bodyText, usage } : { body: bodyText };

@@ -12,17 +12,20 @@
  * A bad chunk is data, not a throw: nothing here throws into the stream.
  */
 
-import { providerLabel } from '../../vault/key-formats.js';
+import { type ErrorCode, type UpstreamCode, upstreamFailed } from '../../errors.js';
+import { ByteQueue } from '../shared/byte-queue.js';
+import { pickMessage, safeMessage } from '../shared/error-body.js';
+import { providerLabel } from '../shared/providers.js';
+import { isRecord } from '../shared/records.js';
 import {
   errorEvent,
   STREAM_INCOMPLETE as INCOMPLETE,
   RELAY_FAILED,
   type StreamError,
-} from '../sse-error-event.js';
+} from '../shared/sse-error-event.js';
 import type { CallContext, StreamHooks, StreamRelay } from '../types.js';
-import { ByteQueue } from './byte-queue.js';
+import { embeddedError } from './embedded-error.js';
 import { type SseEvent, SseEventSplitter } from './sse-events.js';
-import { embeddedError, isRecord, pickMessage, safeMessage } from './upstream-message.js';
 import { toUsage } from './usage.js';
 
 const encoder = new TextEncoder();
@@ -66,9 +69,9 @@ export function createStreamRelay(call: CallContext, hooks: StreamHooks): Stream
     ended = true;
   }
 
-  function upstreamFailure(message: string | undefined, code: string): void {
+  function upstreamFailure(message: string | undefined, code: ErrorCode | UpstreamCode): void {
     const text = message ? safeMessage(message, call.apiKey) : 'the generation failed';
-    end({ message: `${name}: ${text}`, type: 'upstream_error', code });
+    end(upstreamFailed(`${name}: ${text}`, code));
   }
 
   function forward(event: SseEvent, data: string): void {

@@ -1,6 +1,7 @@
 /** Reading an upstream `usage` object (OpenAI's shape; OpenRouter adds `cost`, `is_byok`, …). */
+
+import { isRecord } from '../shared/records.js';
 import type { Usage } from '../types.js';
-import { isRecord } from './upstream-message.js';
 
 function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;

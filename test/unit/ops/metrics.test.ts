@@ -287,7 +287,7 @@ describe('httpMetrics and GET /metrics', () => {
     });
     a.route('/', metricsRoutes(m));
     a.use('/api/*', async (c, next) => {
-      if (c.req.header('authorization') !== 'Bearer ok') throw notFound('nope', 'nope');
+      if (c.req.header('authorization') !== 'Bearer ok') throw notFound('key_not_found', 'nope');
       await next();
     });
     const keys = new Hono<AppEnv>();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/errors.js';
-import { checkKeyFormat, keyPreview, type Provider, providerLabel } from '../../../src/vault/key-formats.js';
+import { type Provider, providerLabel } from '../../../src/providers/shared/providers.js';
+import { checkKeyFormat, keyPreview } from '../../../src/vault/key-formats.js';
 import { keyLikePatterns, scrubSecrets } from '../../../src/vault/scrub-secrets.js';
 
 // Every key is built at run time: full-length key literals in the repo trip push-protection scanners.

@@ -3,12 +3,14 @@
  * `data: {"error": …}` event, after which the gateway closes the stream without `[DONE]`
  * (openai-node throws `APIError` on a data object with a truthy `error`). Shared by every adapter.
  */
-import { scrubSecrets } from '../vault/scrub-secrets.js';
+import type { ErrorCode, ErrorType, UpstreamCode } from '../../errors.js';
+import { scrubSecrets } from '../../vault/scrub-secrets.js';
 
+/** What the final event says; a GatewayError is one, so any of them can end a stream. */
 export interface StreamError {
   message: string;
-  type: string;
-  code: string;
+  type: ErrorType;
+  code: ErrorCode | UpstreamCode;
 }
 
 const encoder = new TextEncoder();

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { errorEvent } from '../../../src/providers/sse-error-event.js';
+import type { UpstreamCode } from '../../../../src/errors.js';
+import { errorEvent } from '../../../../src/providers/shared/sse-error-event.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 describe('errorEvent', () => {
   it('encodes one OpenAI-shaped error as a final data event', () => {
-    expect(text(errorEvent({ message: 'Boom "quoted"\nline', type: 'upstream_error', code: '502' }))).toBe(
+    expect(
+      text(
+        errorEvent({ message: 'Boom "quoted"\nline', type: 'upstream_error', code: '502' as UpstreamCode }),
+      ),
+    ).toBe(
       'data: {"error":{"message":"Boom \\"quoted\\"\\nline","type":"upstream_error","code":"502","param":null}}\n\n',
     );
   });
