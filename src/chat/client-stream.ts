@@ -14,6 +14,8 @@ export interface ClientStreamOptions {
   abortUpstream: () => void;
   /** The adapter's relay for this response. */
   relay: StreamRelay;
+  /** Each chunk handed to the client, as it is enqueued (usage estimates count its text). */
+  onRelayed?: (bytes: Uint8Array) => void;
   /** Called once when the stream finishes, fails or is cancelled (after the relay's last output). */
   onEnd: (outcome: 'done' | 'interrupted' | 'cancelled') => void;
 }
@@ -56,6 +58,7 @@ export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): 
   /** The upstream is over (`cause`: why, if it stopped early): the relay's last bytes, then close. */
   const close = (controller: ReadableStreamDefaultController<Uint8Array>, cause?: GatewayError) => {
     const bytes = relay.finish(cause);
+    if (bytes) opts.onRelayed?.(bytes);
     end(cause ? 'interrupted' : 'done');
     if (bytes) controller.enqueue(bytes);
     controller.close();
@@ -86,6 +89,7 @@ export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): 
             lastChunkAt = Date.now();
             const bytes = relay.push(step.value);
             if (bytes) {
+              opts.onRelayed?.(bytes);
               controller.enqueue(bytes);
               return;
             }

@@ -15,13 +15,19 @@ import type {
   Usage,
 } from '../providers/types.js';
 import { clientStream } from './client-stream.js';
+import { withSafeHeaders } from './upstream-headers.js';
 
 /** What the route learns about a call as it happens: for metrics, usage and lastUsedAt, off the hot path. */
 export interface CallObserver {
   onFirstByte(ms: number): void;
   onUsage(usage: Usage): void;
-  /** The call is over: the response was sent or the stream finished, failed or was abandoned. */
-  onEnd(outcome: 'done' | 'error' | 'interrupted' | 'cancelled', ms: number): void;
+  /** Bytes of the answer relayed to the client (OpenAI's format), for estimates when no usage came. */
+  onRelayed(bytes: Uint8Array): void;
+  /**
+   * The call is over: the response was sent or the stream finished, failed or was abandoned.
+   * `status` is the error's status when the call failed before answering.
+   */
+  onEnd(outcome: 'done' | 'error' | 'interrupted' | 'cancelled', ms: number, status?: number): void;
 }
 
 export interface ForwardInput {
@@ -93,7 +99,7 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
   } catch {
     clearTimeout(firstByteTimer);
     detach();
-    observer.onEnd('error', elapsed());
+    observer.onEnd('error', elapsed(), timedOut ? 504 : 502);
     if (timedOut) {
       throw upstreamTimeout(input.firstByteTimeoutMs);
     }
@@ -103,19 +109,29 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
   observer.onFirstByte(elapsed());
 
   if (res.status < 200 || res.status >= 300 || !call.stream) {
+    // The body gets the same limit as the first byte: an upstream that sends headers and then
+    // stalls must not hold the client (and a connection) open for ever.
+    const bodyTimer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+      res.cancel();
+    }, input.firstByteTimeoutMs);
     try {
       const ok = res.status >= 200 && res.status < 300;
       const text = await readText(res, ok ? MAX_RESPONSE_BODY : MAX_ERROR_BODY);
-      if (!ok) throw adapter.toError(res.status, res.headers, text, call);
+      if (!ok) throw withSafeHeaders(adapter.toError(res.status, res.headers, text, call), call.apiKey);
       const { body, usage } = adapter.readResponse(text, call);
       if (usage) observer.onUsage(usage);
+      else observer.onRelayed(new TextEncoder().encode(body));
       observer.onEnd('done', elapsed());
       return { status: 200, contentType: 'application/json', body };
     } catch (err) {
-      observer.onEnd('error', elapsed());
+      observer.onEnd('error', elapsed(), timedOut ? 504 : err instanceof GatewayError ? err.status : 502);
+      if (timedOut) throw upstreamTimeout(input.firstByteTimeoutMs);
       if (err instanceof GatewayError) throw err;
       throw upstreamInterrupted();
     } finally {
+      clearTimeout(bodyTimer);
       detach();
     }
   }
@@ -124,6 +140,7 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
     idleTimeoutMs: input.idleTimeoutMs,
     abortUpstream,
     relay: adapter.streamRelay(call, { onUsage: (usage) => observer.onUsage(usage) }),
+    onRelayed: (bytes) => observer.onRelayed(bytes),
     onEnd: (outcome) => {
       detach();
       observer.onEnd(outcome, elapsed());
