@@ -5,9 +5,9 @@ import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
 import { createLogger, type Logger } from '../ops/logger.js';
 import { migrate } from '../store/migrate.js';
-import { openDatabase, readMigrations } from '../store/node-db.js';
 import { createVault } from '../vault/index.js';
 import { createNodeAead } from './node-aead.js';
+import { openDatabase, readMigrations } from './node-db.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
 import { createUndiciUpstream } from './undici-upstream.js';
 
