@@ -15,6 +15,7 @@ import type {
   Usage,
 } from '../providers/types.js';
 import { clientStream } from './client-stream.js';
+import { withSafeHeaders } from './upstream-headers.js';
 
 /** What the route learns about a call as it happens: for metrics, usage and lastUsedAt, off the hot path. */
 export interface CallObserver {
@@ -103,19 +104,28 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
   observer.onFirstByte(elapsed());
 
   if (res.status < 200 || res.status >= 300 || !call.stream) {
+    // The body gets the same limit as the first byte: an upstream that sends headers and then
+    // stalls must not hold the client (and a connection) open for ever.
+    const bodyTimer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+      res.cancel();
+    }, input.firstByteTimeoutMs);
     try {
       const ok = res.status >= 200 && res.status < 300;
       const text = await readText(res, ok ? MAX_RESPONSE_BODY : MAX_ERROR_BODY);
-      if (!ok) throw adapter.toError(res.status, res.headers, text, call);
+      if (!ok) throw withSafeHeaders(adapter.toError(res.status, res.headers, text, call), call.apiKey);
       const { body, usage } = adapter.readResponse(text, call);
       if (usage) observer.onUsage(usage);
       observer.onEnd('done', elapsed());
       return { status: 200, contentType: 'application/json', body };
     } catch (err) {
       observer.onEnd('error', elapsed());
+      if (timedOut) throw upstreamTimeout(input.firstByteTimeoutMs);
       if (err instanceof GatewayError) throw err;
       throw upstreamInterrupted();
     } finally {
+      clearTimeout(bodyTimer);
       detach();
     }
   }

@@ -45,10 +45,11 @@ export function onError(logger: Logger) {
     const requestId = c.get('requestId');
     if (!(err instanceof GatewayError)) logger.error('unhandled error', { requestId, errorName: err.name });
     const res = errorResponse(err instanceof GatewayError ? err : internalError(requestId), requestId);
-    // Headers middleware prepared for the response (x-ratelimit-*, x-gateway-*) belong on errors too.
+    // Headers middleware prepared for the response (x-ratelimit-*, x-gateway-*) belong on errors
+    // too. The gateway's own rate-limit headers win over any an error carries from an upstream.
     for (const [name, value] of c.res.headers) {
-      if (name !== 'content-type' && name !== 'content-length' && !res.headers.has(name))
-        res.headers.set(name, value);
+      if (name === 'content-type' || name === 'content-length') continue;
+      if (!res.headers.has(name) || name.startsWith('x-ratelimit-')) res.headers.set(name, value);
     }
     return res;
   };

@@ -4,6 +4,8 @@
  * runs on Cloudflare Workers too.
  */
 
+import { toBase64Url, toHex, utf8Encode } from '../util/encoding.js';
+
 const REDACTED = '[REDACTED]';
 
 /**
@@ -61,18 +63,107 @@ function encodedForms(secret: string): string[] {
   return forms;
 }
 
+/** The shortest run of a known secret's characters that counts as a leak of it. */
+export const MIN_FRAGMENT = 8;
+
 /**
- * Replaces every exact occurrence of a `known` secret (e.g. the stored key that was just used,
- * which may match no pattern) and every key-like substring with `[REDACTED]`.
+ * The texts a secret may come back as, in the normal form of `normalize`: itself, its base64 at
+ * each of the three byte alignments it can have inside a longer encoded value (only the characters
+ * that depend on the secret's bytes alone), and its hex.
+ */
+function shapesOf(secret: string): string[] {
+  const bytes = utf8Encode(secret);
+  const shapes = [secret, toHex(bytes)];
+  for (let pad = 0; pad < 3; pad++) {
+    const padded = new Uint8Array(pad + bytes.length);
+    padded.set(bytes, pad);
+    const first = Math.ceil((pad * 8) / 6);
+    const end = Math.floor(((pad + bytes.length) * 8) / 6);
+    shapes.push(toBase64Url(padded).slice(first, end));
+  }
+  return shapes.map(normalize);
+}
+
+/**
+ * ASCII case folded, and base64's two alphabets made one (`+` `/` → `-` `_`); one character in,
+ * one out, so positions map back (keys and their encodings are ASCII: nothing else needs folding).
+ */
+function normalizeCode(code: number): number {
+  if (code >= 0x41 && code <= 0x5a) return code + 0x20;
+  if (code === 0x2b) return 0x2d;
+  if (code === 0x2f) return 0x5f;
+  return code;
+}
+
+function normalize(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) out += String.fromCharCode(normalizeCode(s.charCodeAt(i)));
+  return out;
+}
+
+function isSpace(code: number): boolean {
+  return (
+    code <= 0x20 || code === 0x85 || code === 0xa0 || code === 0x2028 || code === 0x2029 || code === 0xfeff
+  );
+}
+
+/**
+ * Replaces every run of MIN_FRAGMENT or more characters shared with one of the secrets' shapes,
+ * looked for with whitespace removed and case ignored: a key split by a space or a line break, cut
+ * to its last characters, upper-cased, base64- or hex-encoded. Only error texts and headers pass
+ * here (never a relayed completion): the cost, one set lookup per character, is paid off the hot path.
+ */
+function redactFragments(text: string, secrets: string[]): string {
+  const windows = new Set<string>();
+  for (const shape of secrets.flatMap(shapesOf)) {
+    for (let i = 0; i + MIN_FRAGMENT <= shape.length; i++) windows.add(shape.slice(i, i + MIN_FRAGMENT));
+  }
+  if (windows.size === 0) return text;
+  // The text without whitespace, normalized, and where each of its characters sits in `text`.
+  const at = new Uint32Array(text.length);
+  const codes = new Uint16Array(text.length);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (isSpace(code)) continue;
+    at[n] = i;
+    codes[n++] = normalizeCode(code);
+  }
+  let compact = '';
+  for (let i = 0; i < n; i += 4096)
+    compact += String.fromCharCode(...codes.subarray(i, Math.min(n, i + 4096)));
+  const covered: [number, number][] = [];
+  for (let i = 0; i + MIN_FRAGMENT <= compact.length; i++) {
+    if (!windows.has(compact.slice(i, i + MIN_FRAGMENT))) continue;
+    const last = covered.at(-1);
+    if (last && i <= last[1]) last[1] = i + MIN_FRAGMENT;
+    else covered.push([i, i + MIN_FRAGMENT]);
+  }
+  if (covered.length === 0) return text;
+  let out = '';
+  let from = 0;
+  for (const [start, end] of covered) {
+    out += text.slice(from, at[start]) + REDACTED;
+    from = (at[end - 1] as number) + 1;
+  }
+  return out + text.slice(from);
+}
+
+/**
+ * Replaces every occurrence of a `known` secret (e.g. the stored key that was just used, which may
+ * match no pattern) — whole, encoded, or any fragment of MIN_FRAGMENT+ characters — and every
+ * key-like substring with `[REDACTED]`.
  */
 export function scrubSecrets(text: string, known: string[] = []): string {
   // Empty strings are skipped: replacing "" would insert the marker between every character.
-  const secrets = [...new Set(known.filter((s) => s.length > 0).flatMap(encodedForms))];
+  const given = known.filter((s) => s.length > 0);
+  const secrets = [...new Set(given.flatMap(encodedForms))];
   // Longest first, so a secret that contains another one is removed whole.
   secrets.sort((a, b) => b.length - a.length);
 
   let out = text;
   for (const secret of secrets) out = out.replaceAll(secret, REDACTED);
+  if (given.length > 0) out = redactFragments(out, given);
   for (const pattern of keyLikePatterns()) out = out.replace(pattern, REDACTED);
   return out;
 }

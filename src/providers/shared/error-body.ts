@@ -56,12 +56,18 @@ export function readErrorBody(bodyText: string): ErrorBody {
 }
 
 /**
- * Upstream text → text a client may see: the call's key (raw, URL- or JSON-encoded) and every
- * key-like string replaced, whitespace collapsed, at most 500 characters. Scrubbed before it is
- * cut, so a cut can never leave a fragment of a key that the patterns would no longer recognise.
+ * Upstream text → text a client may see: whitespace collapsed, the call's key (whole, encoded or
+ * any fragment of 8+ characters) and every key-like string replaced, at most 500 characters. The
+ * text is cut to a few times that before scrubbing (what lies beyond never reaches the client, and
+ * scrubbing costs per character) and again after, so the final cut never leaves a fragment the
+ * scrubber would no longer recognise.
  */
 export function safeMessage(text: string, apiKey: string): string {
-  const clean = scrubSecrets(text, [apiKey]).replace(/\s+/g, ' ').trim();
+  const collapsed = text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 4 * MAX_MESSAGE_LENGTH);
+  const clean = scrubSecrets(collapsed, [apiKey]);
   return clean.length > MAX_MESSAGE_LENGTH ? `${clean.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : clean;
 }
 
