@@ -1,4 +1,9 @@
-import { type GatewayError, upstreamIdleTimeout, upstreamStreamInterrupted } from '../errors.js';
+import {
+  type GatewayError,
+  gatewayShuttingDown,
+  upstreamIdleTimeout,
+  upstreamStreamInterrupted,
+} from '../errors.js';
 import type { StreamRelay, UpstreamResponse } from '../providers/types.js';
 
 /**
@@ -12,6 +17,8 @@ import type { StreamRelay, UpstreamResponse } from '../providers/types.js';
  */
 export interface ClientStreamOptions {
   idleTimeoutMs: number;
+  /** Aborted when the process stops for good: the stream ends with `gateway_shutting_down`. */
+  stopSignal?: AbortSignal | undefined;
   abortUpstream: () => void;
   /** Builds the relay; `interruption` says why the upstream stopped early, if it did. */
   relay: (interruption: () => GatewayError | undefined) => StreamRelay;
@@ -32,8 +39,18 @@ export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): 
     if (ended) return;
     ended = true;
     clearTimeout(timer);
+    opts.stopSignal?.removeEventListener('abort', stopForShutdown);
     opts.onEnd(outcome);
   };
+
+  // The upstream is cut like an idle one; the pending read fails and the relay ends with the cause.
+  function stopForShutdown() {
+    failure = gatewayShuttingDown();
+    opts.abortUpstream();
+    res.cancel();
+  }
+  if (opts.stopSignal?.aborted) stopForShutdown();
+  else opts.stopSignal?.addEventListener('abort', stopForShutdown, { once: true });
 
   /** The client is gone (or the relay broke its word and threw): stop the upstream now. */
   const stopUpstream = () => {
@@ -77,13 +94,13 @@ export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): 
               if (idleFired) throw new Error('idle');
             } catch {
               if (ended) return; // cancelled meanwhile: the read failed because we stopped it
-              failure = idleFired ? upstreamIdleTimeout(opts.idleTimeoutMs) : upstreamStreamInterrupted();
+              failure ??= idleFired ? upstreamIdleTimeout(opts.idleTimeoutMs) : upstreamStreamInterrupted();
               close(controller, 'interrupted');
               return;
             }
             if (ended) return;
             if (step.done) {
-              close(controller, 'done');
+              close(controller, failure ? 'interrupted' : 'done');
               return;
             }
             lastChunkAt = Date.now();

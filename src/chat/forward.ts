@@ -31,6 +31,8 @@ export interface ForwardInput {
   chat: ChatRequest;
   call: CallContext;
   clientSignal: AbortSignal;
+  /** Aborted when the process stops for good: an open stream ends with an error event. */
+  stopSignal?: AbortSignal;
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
   observer: CallObserver;
@@ -132,6 +134,7 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
 
   const body = clientStream(res, {
     idleTimeoutMs: input.idleTimeoutMs,
+    stopSignal: input.stopSignal,
     abortUpstream,
     relay: (interruption) =>
       adapter.streamRelay(call, { onUsage: (usage) => observer.onUsage(usage), interruption }),

@@ -56,6 +56,7 @@ export function chatRoutes(deps: Deps, telemetry: ChatTelemetry, keyRows?: KeyRo
       chat,
       call,
       clientSignal: c.req.raw.signal,
+      stopSignal: deps.lifecycle?.streamsCut,
       firstByteTimeoutMs: config.upstreamTimeoutMs,
       idleTimeoutMs: config.streamIdleTimeoutMs,
       observer: callObserver(telemetry, {
