@@ -4,6 +4,7 @@ import type { Lifecycle } from './ops/lifecycle.js';
 import type { Logger } from './ops/logger.js';
 import type { UpstreamClient } from './providers/types.js';
 import type { Database, Dialect } from './store/schema.js';
+import type { PriceFile } from './usage/price-table.js';
 import type { Vault } from './vault/index.js';
 
 /**
@@ -21,4 +22,6 @@ export interface Deps {
   upstream: UpstreamClient;
   /** Set by an entry that can stop gracefully (Node): readiness and open streams follow it. */
   lifecycle?: Lifecycle;
+  /** The operator's PRICES_FILE, read by the Node entry; merged over the bundled price table. */
+  priceOverrides?: PriceFile;
 }

@@ -22,6 +22,8 @@ export interface ClientStreamOptions {
   abortUpstream: () => void;
   /** Builds the relay; `interruption` says why the upstream stopped early, if it did. */
   relay: (interruption: () => GatewayError | undefined) => StreamRelay;
+  /** Each chunk handed to the client, as it is enqueued (usage estimates count its text). */
+  onRelayed?: (bytes: Uint8Array) => void;
   /** Called once when the stream finishes, fails or is cancelled (after the relay's last output). */
   onEnd: (outcome: 'done' | 'interrupted' | 'cancelled') => void;
 }
@@ -78,6 +80,7 @@ export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): 
     outcome: 'done' | 'interrupted',
   ) => {
     const bytes = relay.finish();
+    if (bytes) opts.onRelayed?.(bytes);
     end(outcome);
     if (bytes) controller.enqueue(bytes);
     controller.close();
@@ -106,6 +109,7 @@ export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): 
             lastChunkAt = Date.now();
             const bytes = relay.push(step.value);
             if (bytes) {
+              opts.onRelayed?.(bytes);
               controller.enqueue(bytes);
               return;
             }

@@ -9,6 +9,7 @@ import { migrate } from '../store/migrate.js';
 import { createVault } from '../vault/index.js';
 import { createNodeAead } from './node-aead.js';
 import { openDatabase, readMigrations } from './node-db.js';
+import { readPriceFile } from './price-file.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
 import { createUndiciUpstream } from './undici-upstream.js';
 
@@ -54,6 +55,7 @@ function urlOf(server: Server): string {
 /** Builds the Node dependencies, migrates, and serves the core app; used by node.ts, tests and bench. */
 export async function startGateway(config: Config, opts: StartOptions = {}): Promise<RunningGateway> {
   const logger = opts.logger ?? createLogger(config.logLevel, (line) => process.stdout.write(`${line}\n`));
+  const priceOverrides = readPriceFile(config.pricesFile);
   const { db, dialect } = openDatabase(config.databaseUrl);
   const applied = await migrate(db, dialect, readMigrations(dialect));
   if (applied.length > 0) logger.info('migrations applied', { count: applied.length, last: applied.at(-1) });
@@ -64,7 +66,17 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
   );
   const upstream = createUndiciUpstream();
   const lifecycle = createLifecycle();
-  const deps: Deps = { config, db, dialect, vault, logger, clock: () => new Date(), upstream, lifecycle };
+  const deps: Deps = {
+    config,
+    db,
+    dialect,
+    vault,
+    logger,
+    clock: () => new Date(),
+    upstream,
+    priceOverrides,
+    lifecycle,
+  };
   const limiter =
     config.redisUrl && config.rateLimitRpm > 0
       ? createRedisRateLimiter(config.redisUrl, config.rateLimitRpm, logger)

@@ -42,6 +42,8 @@ export interface Usage {
   total_tokens: number;
   prompt_tokens_details?: Record<string, number>;
   completion_tokens_details?: Record<string, number>;
+  /** What the call cost in USD, when the provider says (OpenRouter's `usage.cost`). */
+  cost?: number;
 }
 
 /**

@@ -17,15 +17,20 @@ export interface TestApp {
   database: TestDatabase;
   logs: string[];
   request(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<Response>;
-  jwt(userId: string, opts?: { expiresIn?: string; secret?: string }): Promise<string>;
+  jwt(
+    userId: string,
+    opts?: { expiresIn?: string; secret?: string; claims?: Record<string, unknown> },
+  ): Promise<string>;
+  /** Writes what the app deferred (usage rows, lastUsedAt): GatewayApp.drain(). */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function signTestJwt(
   userId: string,
-  opts: { expiresIn?: string; secret?: string } = {},
+  opts: { expiresIn?: string; secret?: string; claims?: Record<string, unknown> } = {},
 ): Promise<string> {
-  return new SignJWT({})
+  return new SignJWT(opts.claims ?? {})
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(userId)
     .setIssuedAt()
@@ -37,6 +42,7 @@ export async function createTestApp(
   kind: DatabaseKind,
   env: Env = {},
   appOptions: AppOptions = {},
+  testOptions: { clock?: () => Date } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   const config = testConfig({ DATABASE_URL: database.url, ...env });
@@ -49,7 +55,7 @@ export async function createTestApp(
     dialect,
     vault: await createVault(config.encryptionSecret, config.previousEncryptionSecrets, createNodeAead()),
     logger: createLogger('debug', (line) => logs.push(line)),
-    clock: () => new Date(),
+    clock: testOptions.clock ?? (() => new Date()),
     upstream: createUndiciUpstream(),
   };
   const gateway = createApp(deps, appOptions);
@@ -70,6 +76,7 @@ export async function createTestApp(
       return gateway.app.request(`http://gateway.test${path}`, { ...rest, headers, body });
     },
     jwt: signTestJwt,
+    drain: () => gateway.drain(),
     async close() {
       await gateway.drain();
       await deps.upstream.close?.();

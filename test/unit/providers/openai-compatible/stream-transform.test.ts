@@ -187,6 +187,7 @@ describe('createStreamRelay on an OpenRouter stream', () => {
         total_tokens: 18,
         prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
         completion_tokens_details: { reasoning_tokens: 0, image_tokens: 0 },
+        cost: 0.0000045,
       },
     ]);
   });
