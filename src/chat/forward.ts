@@ -142,8 +142,7 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
     idleTimeoutMs: input.idleTimeoutMs,
     stopSignal: input.stopSignal,
     abortUpstream,
-    relay: (interruption) =>
-      adapter.streamRelay(call, { onUsage: (usage) => observer.onUsage(usage), interruption }),
+    relay: adapter.streamRelay(call, { onUsage: (usage) => observer.onUsage(usage) }),
     onRelayed: (bytes) => observer.onRelayed(bytes),
     onEnd: (outcome) => {
       detach();
