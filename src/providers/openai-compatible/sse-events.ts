@@ -16,6 +16,8 @@ export type { SseEvent } from './sse-parse-event.js';
 
 export type SseEventHandler = (event: SseEvent) => void;
 
+const BOM = Uint8Array.of(0xef, 0xbb, 0xbf);
+
 /**
  * Splits a byte stream into events. Feed it with `push`; call `finish` at the end of the stream.
  * State between chunks: the unfinished event's bytes, whether the current line has any byte yet,
@@ -27,14 +29,28 @@ export class SseEventSplitter {
   private pendingLength = 0;
   private lineHasBytes = false;
   private afterCR = false;
-  private started = false;
+  /** Bytes of a leading UTF-8 byte order mark seen so far; 3 once it is skipped or known absent. */
+  private bom = 0;
 
-  push(chunk: Uint8Array, onEvent: SseEventHandler): void {
+  push(input: Uint8Array, onEvent: SseEventHandler): void {
+    let chunk = input;
     let pos = 0;
-    if (!this.started && chunk.length > 0) {
-      this.started = true;
-      // A UTF-8 byte order mark at the very start of the stream is not part of the first line.
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) pos = 3;
+    if (this.bom < 3) {
+      // A BOM at the very start of the stream is not part of the first line, even split across chunks.
+      let i = 0;
+      while (i < chunk.length && this.bom < 3 && chunk[i] === BOM[this.bom]) {
+        i++;
+        this.bom++;
+      }
+      if (this.bom === 3) pos = i;
+      else if (i === chunk.length)
+        return; // all of it may still be the start of a BOM
+      else {
+        // Not a BOM after all: the bytes taken for one in earlier chunks belong to the first line.
+        const earlier = this.bom - i;
+        if (earlier > 0) chunk = concatBytes([BOM.subarray(0, earlier), chunk], earlier + chunk.length);
+        this.bom = 3;
+      }
     }
     if (this.afterCR && chunk.length > 0) {
       this.afterCR = false;
