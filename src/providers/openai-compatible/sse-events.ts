@@ -5,8 +5,8 @@
  * It works on bytes, not text: a chunk boundary may fall anywhere (inside a multi-byte UTF-8
  * character, inside a CRLF), and only complete events are decoded, so nothing is ever decoded
  * twice or split mid-character. Per chunk it does one native scan for CR, then jumps from line
- * break to line break with `indexOf`; an event that lies inside one chunk is handed on as a view of
- * that chunk (no copy). Only the tail of a chunk (an unfinished event) is copied and kept.
+ * break to line break with `indexOf`; an event that lies inside one chunk is handed on as a view
+ * of that chunk (no copy). Only the tail of a chunk (an unfinished event) is copied and kept.
  */
 
 import { concatBytes } from '../shared/byte-queue.js';
