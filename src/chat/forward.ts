@@ -139,8 +139,7 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
   const body = clientStream(res, {
     idleTimeoutMs: input.idleTimeoutMs,
     abortUpstream,
-    relay: (interruption) =>
-      adapter.streamRelay(call, { onUsage: (usage) => observer.onUsage(usage), interruption }),
+    relay: adapter.streamRelay(call, { onUsage: (usage) => observer.onUsage(usage) }),
     onRelayed: (bytes) => observer.onRelayed(bytes),
     onEnd: (outcome) => {
       detach();
