@@ -76,6 +76,7 @@ export type ErrorCode =
   | 'internal_error'
   | 'stored_key_unreadable'
   | 'database_unavailable'
+  | 'gateway_shutting_down'
   | 'stream_relay_failed'
   // the provider (mapped by its adapter)
   | 'provider_key_rejected'
@@ -282,6 +283,11 @@ export const storedKeyUnreadable = (what: string) =>
 
 export const databaseUnavailable = () =>
   new GatewayError(503, 'service_unavailable', 'database_unavailable', 'Database is not reachable.');
+
+/** The process is stopping: `/readyz`, and a stream that outlived the grace period (its final event). */
+export const gatewayShuttingDown = (
+  message = 'The gateway is restarting; the answer was cut short. Retry the request.',
+) => new GatewayError(503, 'service_unavailable', 'gateway_shutting_down', message);
 
 // ── The provider ────────────────────────────────────────────────────────────────────────────
 

@@ -72,6 +72,7 @@ export function chatRoutes(
       chat,
       call,
       clientSignal: c.req.raw.signal,
+      stopSignal: deps.lifecycle?.streamsCut,
       firstByteTimeoutMs: config.upstreamTimeoutMs,
       idleTimeoutMs: config.streamIdleTimeoutMs,
       observer,

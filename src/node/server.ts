@@ -3,11 +3,12 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../app.js';
 import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
+import { createLifecycle } from '../ops/lifecycle.js';
 import { createLogger, type Logger } from '../ops/logger.js';
 import { migrate } from '../store/migrate.js';
-import { openDatabase, readMigrations } from '../store/node-db.js';
 import { createVault } from '../vault/index.js';
 import { createNodeAead } from './node-aead.js';
+import { openDatabase, readMigrations } from './node-db.js';
 import { readPriceFile } from './price-file.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
 import { createUndiciUpstream } from './undici-upstream.js';
@@ -17,8 +18,16 @@ export interface RunningGateway {
   /** Where `/metrics` is served when METRICS_PORT is set. */
   metricsUrl?: string;
   deps: Deps;
+  /**
+   * Graceful stop: /readyz turns 503 and the listeners close; requests in flight finish, streams
+   * for up to SHUTDOWN_GRACE_MS (then they end with an error event); deferred writes are flushed
+   * and the database closed.
+   */
   close(): Promise<void>;
 }
+
+/** How long streams cut at the end of the grace period get to send their error event. */
+const CUT_STREAMS_WRITE_MS = 1_000;
 
 export interface StartOptions {
   logger?: Logger;
@@ -56,6 +65,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     createNodeAead(),
   );
   const upstream = createUndiciUpstream();
+  const lifecycle = createLifecycle();
   const deps: Deps = {
     config,
     db,
@@ -65,6 +75,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     clock: () => new Date(),
     upstream,
     priceOverrides,
+    lifecycle,
   };
   const limiter =
     config.redisUrl && config.rateLimitRpm > 0
@@ -85,9 +96,22 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     deps,
     close() {
       closing ??= (async () => {
-        await Promise.all(
-          [server, metricsServer].map((s) => s && new Promise<void>((resolve) => s.close(() => resolve()))),
+        lifecycle.beginStopping();
+        const servers = [server, metricsServer].filter((s) => s !== undefined);
+        const closed = Promise.all(
+          servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
         );
+        let dropAll: ReturnType<typeof setTimeout> | undefined;
+        const graceOver = setTimeout(() => {
+          logger.warn('shutdown grace period over: ending open streams', { graceMs: config.shutdownGraceMs });
+          lifecycle.cutStreams();
+          dropAll = setTimeout(() => {
+            for (const s of servers) (s as { closeAllConnections?: () => void }).closeAllConnections?.();
+          }, CUT_STREAMS_WRITE_MS);
+        }, config.shutdownGraceMs);
+        await closed;
+        clearTimeout(graceOver);
+        clearTimeout(dropAll);
         await gateway.drain();
         await upstream.close?.();
         await limiter?.close();

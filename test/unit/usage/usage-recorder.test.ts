@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, readMigrations } from '../../../src/node/node-db.js';
 import { createLogger } from '../../../src/ops/logger.js';
 import { migrate } from '../../../src/store/migrate.js';
-import { openDatabase, readMigrations } from '../../../src/store/node-db.js';
 import type { Database } from '../../../src/store/schema.js';
 import { createUsageRecorder, type UsageEvent } from '../../../src/usage/usage-recorder.js';
 

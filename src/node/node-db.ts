@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import type { Migration } from './migrate.js';
-import type { Database, Dialect } from './schema.js';
-import { cacheStatements } from './statement-cache.js';
+import type { Migration } from '../store/migrate.js';
+import type { Database, Dialect } from '../store/schema.js';
+import { cacheStatements } from '../store/statement-cache.js';
 
 /** The Node side of storage: opens SQLite or PostgreSQL from DATABASE_URL and reads migration files. */
 export interface OpenedDatabase {
