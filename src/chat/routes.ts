@@ -64,7 +64,6 @@ export function chatRoutes(
       includeUsage: includeUsageOf(chat),
       attribution: { referer: config.openrouterReferer, title: config.openrouterTitle },
     };
-    if (picked.keyId) telemetry.onKeyUsed(caller.userId, picked.keyId);
     const observer = callObserver(telemetry, { provider: picked.provider, stream: call.stream, account });
     const result = await forwardChat({
       upstream: deps.upstream,
