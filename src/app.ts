@@ -12,6 +12,7 @@ import type { AppEnv } from './http/app-env.js';
 import { corsFor } from './http/cors.js';
 import { onError } from './http/error-response.js';
 import { requestId } from './http/request-id.js';
+import { htmlSafeJsonBodies } from './http/safe-json.js';
 import { noSniff, noStore } from './http/security-headers.js';
 import { rateLimit } from './limits/rate-limit-middleware.js';
 import { createMemoryRateLimiter, type RateLimiter } from './limits/rate-limiter.js';
@@ -75,6 +76,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   if (!separateMetrics) app.route('/', metricsRoutes(metrics));
 
   app.use('/api/*', noStore());
+  app.use('/api/*', htmlSafeJsonBodies());
   app.use('/api/user/tokens', authenticate(auth, { jwtOnly: true }));
   app.use('/api/user/tokens/*', authenticate(auth, { jwtOnly: true }));
   app.route('/api/user/tokens', tokensRoutes(deps));

@@ -16,6 +16,10 @@ export interface TestApp {
   deps: Deps;
   database: TestDatabase;
   logs: string[];
+  /** Every endpoint the app serves (method and path pattern), read from the app itself. */
+  routes: { method: string; path: string }[];
+  /** The app's metrics, as /metrics renders them. */
+  metricsText(): string;
   request(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<Response>;
   jwt(userId: string, opts?: { expiresIn?: string; secret?: string }): Promise<string>;
   close(): Promise<void>;
@@ -58,6 +62,10 @@ export async function createTestApp(
     deps,
     database,
     logs,
+    routes: gateway.app.routes
+      .filter((r) => r.method !== 'ALL')
+      .map((r) => ({ method: r.method, path: r.path })),
+    metricsText: () => gateway.metrics.render(),
     async request(path, init = {}) {
       const { json, token, ...rest } = init;
       const headers = new Headers(rest.headers);
