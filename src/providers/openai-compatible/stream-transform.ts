@@ -91,7 +91,7 @@ export function createStreamRelay(call: CallContext, hooks: StreamHooks): Stream
   /** `event: error`: whatever its data holds is the error. */
   function namedError(data: string | undefined): void {
     const body = data === undefined ? undefined : parseObject(data);
-    const found = body ? embeddedError(body) : undefined;
+    const found = body ? embeddedError(body, call.apiKey) : undefined;
     upstreamFailure(found?.message ?? (body ? pickMessage(body) : data), found?.code ?? 'upstream_error');
   }
 
@@ -99,7 +99,7 @@ export function createStreamRelay(call: CallContext, hooks: StreamHooks): Stream
   function inspect(event: SseEvent, data: string, chunk: Record<string, unknown>): void {
     const usage = isRecord(chunk.usage) ? chunk.usage : undefined;
     if (usage) reportUsage(usage);
-    const failure = embeddedError(chunk);
+    const failure = embeddedError(chunk, call.apiKey);
     if (failure) upstreamFailure(failure.message, failure.code);
     else if (!usage || call.includeUsage) forward(event, data);
     else if (Array.isArray(chunk.choices) && chunk.choices.length > 0) {
@@ -131,7 +131,7 @@ export function createStreamRelay(call: CallContext, hooks: StreamHooks): Stream
     if (event.data === DONE || event.event === 'error') onEvent(event);
     else if (event.data !== undefined && MAY_MATTER.test(event.data)) {
       const chunk = parseObject(event.data);
-      const failure = chunk ? embeddedError(chunk) : undefined;
+      const failure = chunk ? embeddedError(chunk, call.apiKey) : undefined;
       if (failure) upstreamFailure(failure.message, failure.code);
     }
   }
