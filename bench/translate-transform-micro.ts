@@ -11,7 +11,6 @@ import { clientStream } from '../src/chat/client-stream.js';
 import { anthropicAdapter } from '../src/providers/anthropic/index.js';
 import { googleAdapter } from '../src/providers/google/index.js';
 import { openAICompatibleAdapter } from '../src/providers/openai-compatible/index.js';
-import { relayTransform } from '../src/providers/relay-transform.js';
 import type {
   CallContext,
   ProviderAdapter,
@@ -19,6 +18,7 @@ import type {
   StreamRelay,
   UpstreamResponse,
 } from '../src/providers/types.js';
+import { relayTransform } from '../test/helpers/relay-transform.js';
 
 const RUNS = 2_000;
 const ROUNDS = 7;
@@ -125,7 +125,7 @@ const call = (provider: keyof typeof MODELS): CallContext => ({
   includeUsage: true,
   attribution: { referer: '', title: '' },
 });
-const hooks: StreamHooks = { onUsage: () => {}, interruption: () => undefined };
+const hooks: StreamHooks = { onUsage: () => {} };
 
 /** How one stream is driven; resolves to the bytes the client got. */
 type Run = (chunks: Uint8Array[], relay: (hooks: StreamHooks) => StreamRelay) => Promise<number>;
@@ -162,7 +162,7 @@ const viaClientStream: Run = (chunks, relay) =>
     clientStream(fakeResponse(chunks), {
       idleTimeoutMs: 60_000,
       abortUpstream: () => {},
-      relay: (interruption) => relay({ ...hooks, interruption }),
+      relay: relay(hooks),
       onEnd: () => {},
     }),
   );

@@ -1,9 +1,12 @@
 import { Hono } from 'hono';
 import { authenticate } from './auth/caller.js';
 import { createJwtVerifier } from './auth/jwt.js';
+import { requireScope } from './auth/scopes.js';
 import { touchToken } from './auth/tokens-repo.js';
 import { tokensRoutes } from './auth/tokens-routes.js';
 import { chatRoutes } from './chat/routes.js';
+import { createSpendGuard } from './chat/spend-guard.js';
+import { warnAboutOpenSystemKey } from './chat/system-key-warning.js';
 import { createChatTelemetry } from './chat/telemetry.js';
 import type { Deps } from './deps.js';
 import { methodNotAllowed, notFound } from './errors.js';
@@ -20,7 +23,10 @@ import { healthRoutes } from './ops/health-routes.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { httpMetrics } from './ops/metrics-middleware.js';
 import { metricsOnlyApp, metricsRoutes } from './ops/metrics-routes.js';
+import { createPriceTable } from './usage/price-table.js';
 import { createTouchCoalescer } from './usage/touch-coalescer.js';
+import { createUsageRecorder } from './usage/usage-recorder.js';
+import { usageRoutes } from './usage/usage-routes.js';
 import { createKeyRowCache } from './vault/key-row-cache.js';
 import { keysRoutes } from './vault/keys-routes.js';
 
@@ -52,9 +58,25 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     (id, at) => touchToken(deps.db, id, at),
     () => logger.warn('could not record token use'),
   );
-  const telemetry = createChatTelemetry({ db: deps.db, metrics, logger, touchIntervalMs: TOUCH_INTERVAL_MS });
+  const usage = createUsageRecorder({ db: deps.db, logger });
+  const telemetry = createChatTelemetry({
+    db: deps.db,
+    metrics,
+    logger,
+    touchIntervalMs: TOUCH_INTERVAL_MS,
+    usage,
+    clock: deps.clock,
+  });
   const keyRows = createKeyRowCache({ ttlMs: config.keyCacheTtlMs });
-  const auth = { verifyJwt: createJwtVerifier(config.jwt), db: deps.db, tokenTouches, clock: deps.clock };
+  const spend = createSpendGuard(deps, createPriceTable(deps.priceOverrides));
+  warnAboutOpenSystemKey(config, logger);
+  const auth = {
+    verifyJwt: createJwtVerifier(config.jwt),
+    db: deps.db,
+    tokenTouches,
+    clock: deps.clock,
+    systemKey: config.systemKey,
+  };
 
   const app = new Hono<AppEnv>();
   app.use('*', requestId());
@@ -82,14 +104,26 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   app.route('/api/user/tokens', tokensRoutes(deps));
   const anyCaller = authenticate(auth);
   app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/user/tokens') ? next() : anyCaller(c, next)));
+  // Which scope each route needs (a JWT has them all; a gateway token only those it was minted with).
+  const keyRoutes = ['/api/user/api-keys', '/api/user/api-keys/:keyId'];
+  app.use('/api/user/usage', requireScope('usage:read'));
+  app.use('/api/user/api-keys/:keyId/usage', requireScope('usage:read'));
+  app.on(['GET', 'HEAD'], keyRoutes, requireScope('keys:read'));
+  app.on(
+    ['POST', 'PUT', 'PATCH', 'DELETE'],
+    [...keyRoutes, '/api/user/api-keys/*'],
+    requireScope('keys:write'),
+  );
+  app.route('/api/user', usageRoutes(deps));
   app.route('/api/user/api-keys', keysRoutes(deps, keyRows));
 
   const limiter =
     opts.limiter ?? (config.rateLimitRpm > 0 ? createMemoryRateLimiter(config.rateLimitRpm) : undefined);
   app.use('/v1/*', anyCaller);
+  app.use('/v1/*', requireScope('chat'));
   if (limiter)
     app.use('/v1/*', rateLimit(limiter, config.rateLimitRpm, { onLimited: () => metrics.rateLimited.inc() }));
-  app.route('/v1', chatRoutes(deps, telemetry, keyRows));
+  app.route('/v1', chatRoutes(deps, telemetry, spend, keyRows));
 
   const routes = [
     '/healthz',
@@ -99,6 +133,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     '/api/user/tokens/:id',
     '/api/user/api-keys',
     '/api/user/api-keys/:id',
+    '/api/user/api-keys/:id/usage',
+    '/api/user/usage',
     '/v1/chat/completions',
     '/v1/models',
   ];

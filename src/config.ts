@@ -93,9 +93,30 @@ const envSchema = z.object({
       }),
   ),
   METRICS_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).optional()),
+  SYSTEM_KEY_ACCESS: z.preprocess(emptyAsUndefined, z.enum(['all', 'none', 'claim']).default('all')),
+  SYSTEM_KEY_CLAIM: z.preprocess(emptyAsUndefined, z.string().default('byok_system')),
+  SYSTEM_KEY_MODELS: csv,
+  SYSTEM_KEY_MAX_OUTPUT_TOKENS: intInRange(4096, 1, 10_000_000),
+  SYSTEM_KEY_MONTHLY_BUDGET_USD: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0 or more').optional(),
+  ),
+  PRICES_FILE: optionalString,
 });
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Who may spend the system OpenRouter key, on what, and how much (see README "Spend control"). */
+export interface SystemKeyPolicy {
+  access: 'all' | 'none' | 'claim';
+  /** The JWT claim that must be `true` under `claim`. */
+  claim: string;
+  /** Model patterns (`*` wildcard) allowed on the system key. */
+  models: string[];
+  maxOutputTokens: number;
+  /** USD per user per UTC month; undefined = no budget. */
+  monthlyBudgetUsd: number | undefined;
+}
 
 export interface Config {
   production: boolean;
@@ -122,6 +143,9 @@ export interface Config {
   logLevel: LogLevel;
   /** When set, /metrics is served on this port only, not on the public one. */
   metricsPort: number | undefined;
+  systemKey: SystemKeyPolicy;
+  /** An operator's price file (read by the Node entry, merged over the bundled table). */
+  pricesFile: string | undefined;
 }
 
 export function loadConfig(env: Env): Config {
@@ -180,6 +204,14 @@ export function loadConfig(env: Env): Config {
     keyCacheTtlMs: e.KEY_CACHE_TTL_MS,
     logLevel: e.LOG_LEVEL,
     metricsPort: e.METRICS_PORT,
+    systemKey: {
+      access: e.SYSTEM_KEY_ACCESS,
+      claim: e.SYSTEM_KEY_CLAIM,
+      models: e.SYSTEM_KEY_MODELS.length > 0 ? e.SYSTEM_KEY_MODELS : ['*'],
+      maxOutputTokens: e.SYSTEM_KEY_MAX_OUTPUT_TOKENS,
+      monthlyBudgetUsd: e.SYSTEM_KEY_MONTHLY_BUDGET_USD,
+    },
+    pricesFile: e.PRICES_FILE,
   };
 }
 

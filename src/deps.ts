@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Logger } from './ops/logger.js';
 import type { UpstreamClient } from './providers/types.js';
 import type { Database, Dialect } from './store/schema.js';
+import type { PriceFile } from './usage/price-table.js';
 import type { Vault } from './vault/index.js';
 
 /**
@@ -18,4 +19,6 @@ export interface Deps {
   clock: () => Date;
   /** How upstream providers are called: undici on Node, fetch on Workers. */
   upstream: UpstreamClient;
+  /** The operator's PRICES_FILE, read by the Node entry; merged over the bundled price table. */
+  priceOverrides?: PriceFile;
 }

@@ -65,6 +65,13 @@ export type ErrorCode =
   | 'auth_unavailable'
   | 'rate_limit_exceeded'
   | 'no_key_available'
+  | 'insufficient_scope'
+  // spend control (400, 403, 429)
+  | 'system_key_not_allowed'
+  | 'model_not_allowed'
+  | 'system_key_limit'
+  | 'budget_exceeded'
+  | 'model_not_priced'
   // the gateway itself (500, 503)
   | 'internal_error'
   | 'stored_key_unreadable'
@@ -213,6 +220,44 @@ export const noKeyAvailable = (model: string, wanted: string) =>
     'no_key_available',
     `No API key is available for model '${model}': store ${wanted} at /api/user/api-keys.`,
     { param: 'model', retryable: false },
+  );
+
+/** A gateway token without the scope this route needs (a JWT has every scope). */
+export const insufficientScope = (scope: string) =>
+  forbidden('insufficient_scope', `This token lacks the '${scope}' scope this route needs.`);
+
+// ── Spend control ───────────────────────────────────────────────────────────────────────────
+
+/** SYSTEM_KEY_ACCESS=claim and this caller lacks the claim (or is a gateway token). */
+export const systemKeyNotAllowed = (model: string, wanted: string) =>
+  forbidden(
+    'system_key_not_allowed',
+    `You may not use the system key for model '${model}': store ${wanted} at /api/user/api-keys.`,
+  );
+
+/** A model outside SYSTEM_KEY_MODELS on the system key. */
+export const modelNotAllowed = (model: string, allowed: readonly string[]) =>
+  forbidden(
+    'model_not_allowed',
+    `Model '${model}' is not available on the system key; allowed: ${allowed.join(', ')}.`,
+  );
+
+/** A parameter the system key does not allow (output cap, `n`, model-choosing or paid-tool fields). */
+export const systemKeyLimit = (param: string, message: string) =>
+  new GatewayError(400, 'invalid_request_error', 'system_key_limit', message, { param, retryable: false });
+
+/** The key (or the user's share of the system key) is at its monthly budget; retry next month. */
+export const budgetExceeded = (message: string, retryAfterSeconds: number) =>
+  new GatewayError(429, 'rate_limit_error', 'budget_exceeded', message, {
+    retryable: false,
+    headers: { 'retry-after': String(retryAfterSeconds) },
+  });
+
+/** A budgeted key asked for a model with no price, on a provider that reports no cost. */
+export const modelNotPriced = (model: string, keyLabel: string) =>
+  forbidden(
+    'model_not_priced',
+    `Model '${model}' has no price and its provider reports no cost, so the monthly budget of ${keyLabel} cannot be enforced for it; add it to PRICES_FILE or remove the budget.`,
   );
 
 // ── The gateway ─────────────────────────────────────────────────────────────────────────────

@@ -1,17 +1,23 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
+import type { SystemKeyPolicy } from '../config.js';
 import { forbidden, unauthorized } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import type { Database } from '../store/schema.js';
 import type { TouchCoalescer } from '../usage/touch-coalescer.js';
 import type { JwtVerifier } from './jwt.js';
+import { ALL_SCOPES, type Scope } from './scopes.js';
 import { hashToken, looksLikeToken, TOKEN_PREFIX } from './tokens.js';
 import { findLiveTokenByHash } from './tokens-repo.js';
 
+/** Who is calling, with what rights: built once per request from the verified credential. */
 export interface Caller {
   userId: string;
   via: 'jwt' | 'token';
   tokenId?: string;
+  scopes: ReadonlySet<Scope>;
+  /** Whether this caller may spend the system OpenRouter key (SYSTEM_KEY_ACCESS / SYSTEM_KEY_CLAIM). */
+  systemKey: boolean;
 }
 
 export interface AuthOptions {
@@ -19,6 +25,7 @@ export interface AuthOptions {
   db: Kysely<Database>;
   tokenTouches: TouchCoalescer;
   clock: () => Date;
+  systemKey: Pick<SystemKeyPolicy, 'access' | 'claim'>;
 }
 
 const BEARER = /^Bearer[ ]+([^\s]+)\s*$/i;
@@ -28,14 +35,27 @@ export async function resolveCaller(header: string | undefined, opts: AuthOption
   const match = header ? BEARER.exec(header) : null;
   const credential = match?.[1];
   if (!credential) throw unauthorized('Missing bearer credential: send Authorization: Bearer <token>.');
+  const { access, claim } = opts.systemKey;
   if (credential.startsWith(TOKEN_PREFIX)) {
     if (!looksLikeToken(credential)) throw unauthorized('Invalid token.');
     const found = await findLiveTokenByHash(opts.db, await hashToken(credential));
     if (!found) throw unauthorized('Invalid token.');
-    opts.tokenTouches.touch(found.id, opts.clock());
-    return { userId: found.userId, via: 'token', tokenId: found.id };
+    const now = opts.clock();
+    if (found.expiresAt !== null && found.expiresAt <= now.getTime())
+      throw unauthorized('Token has expired.', 'token_expired');
+    opts.tokenTouches.touch(found.id, now);
+    // Under `claim` only a JWT carries the claim: a token never reaches the system key.
+    return {
+      userId: found.userId,
+      via: 'token',
+      tokenId: found.id,
+      scopes: found.scopes,
+      systemKey: access === 'all',
+    };
   }
-  return { userId: await opts.verifyJwt(credential), via: 'jwt' };
+  const jwt = await opts.verifyJwt(credential);
+  const systemKey = access === 'all' || (access === 'claim' && jwt.claims[claim] === true);
+  return { userId: jwt.sub, via: 'jwt', scopes: ALL_SCOPES, systemKey };
 }
 
 export function authenticate(opts: AuthOptions, { jwtOnly = false } = {}): MiddlewareHandler<AppEnv> {

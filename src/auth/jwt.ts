@@ -1,9 +1,15 @@
-import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { createRemoteJWKSet, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { Config } from '../config.js';
 import { authUnavailable, GatewayError, unauthorized } from '../errors.js';
 import { utf8Encode } from '../util/encoding.js';
 
-export type JwtVerifier = (token: string) => Promise<string>;
+/** A verified JWT: its subject (the user id) and every claim, read once where the caller is built. */
+export interface VerifiedJwt {
+  sub: string;
+  claims: JWTPayload;
+}
+
+export type JwtVerifier = (token: string) => Promise<VerifiedJwt>;
 
 const CLOCK_TOLERANCE_S = 30;
 /** Verified tokens remembered at once; a client sends the same JWT on every call until it expires. */
@@ -39,7 +45,7 @@ function checkLifetime(iat: number | undefined, exp: number, maxAgeSeconds: numb
 
 /**
  * Builds the verifier once: HS256 with JWT_SECRET, or the JWKS (fetched and cached by jose,
- * from the configured URL only). Returns the caller's user id (`sub`).
+ * from the configured URL only). Returns the subject and the verified claims.
  */
 export function createJwtVerifier(jwt: Config['jwt']): JwtVerifier {
   // The HMAC key is imported once: handing jose raw bytes makes it re-import them on every
@@ -55,12 +61,12 @@ export function createJwtVerifier(jwt: Config['jwt']): JwtVerifier {
   // leaves at its own `exp` (jose would accept 30 s more), so a hit answers exactly as jose would,
   // minus ~25 µs of HMAC or RSA per request. A key dropped from the JWKS stops new tokens at once;
   // tokens it already verified live until their exp, as with jose's own key cache.
-  const verified = new Map<string, { sub: string; expMs: number }>();
+  const verified = new Map<string, { jwt: VerifiedJwt; expMs: number }>();
 
-  return async function verifyJwt(token: string): Promise<string> {
+  return async function verifyJwt(token: string): Promise<VerifiedJwt> {
     const hit = verified.get(token);
     if (hit) {
-      if (hit.expMs > Date.now()) return hit.sub;
+      if (hit.expMs > Date.now()) return hit.jwt;
       verified.delete(token);
     }
     try {
@@ -80,8 +86,9 @@ export function createJwtVerifier(jwt: Config['jwt']): JwtVerifier {
         throw unauthorized('Token has no usable subject.');
       checkLifetime(payload.iat, payload.exp as number, jwt.maxAgeSeconds);
       if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
-      verified.set(token, { sub, expMs: (payload.exp as number) * 1000 });
-      return sub;
+      const result = { sub, claims: payload };
+      verified.set(token, { jwt: result, expMs: (payload.exp as number) * 1000 });
+      return result;
     } catch (err) {
       if (err instanceof GatewayError) throw err;
       // With a JWKS, anything that is not a verdict on the token (timeout, refused connection,

@@ -1,11 +1,14 @@
 import { type Kysely, sql } from 'kysely';
 import { insertCapped } from '../store/capped-insert.js';
 import { type Database, type Dialect, toIso } from '../store/schema.js';
+import { formatScopes, parseScopes, type Scope } from './scopes.js';
 
 export interface AccessToken {
   id: string;
   name: string;
   tokenPreview: string;
+  scopes: Scope[];
+  expiresAt: string | null;
   createdAt: string;
   lastUsedAt: string | null;
 }
@@ -15,9 +18,18 @@ export async function insertToken(
   db: Kysely<Database>,
   dialect: Dialect,
   userId: string,
-  row: { id: string; name: string; hash: string; preview: string; now: string },
+  row: {
+    id: string;
+    name: string;
+    hash: string;
+    preview: string;
+    scopes: Scope[];
+    expiresAt: string | null;
+    now: string;
+  },
   cap: number,
 ): Promise<AccessToken | undefined> {
+  const scopes = formatScopes(row.scopes);
   const stored = await insertCapped(db, dialect, {
     table: 'access_tokens',
     userId,
@@ -30,16 +42,26 @@ export async function insertToken(
       token_hash: row.hash,
       token_prefix: row.preview,
       created_at: row.now,
+      scopes,
+      expires_at: row.expiresAt,
     },
   });
   if (!stored) return undefined;
-  return { id: row.id, name: row.name, tokenPreview: row.preview, createdAt: row.now, lastUsedAt: null };
+  return {
+    id: row.id,
+    name: row.name,
+    tokenPreview: row.preview,
+    scopes: [...parseScopes(scopes)],
+    expiresAt: row.expiresAt,
+    createdAt: row.now,
+    lastUsedAt: null,
+  };
 }
 
 export async function listTokens(db: Kysely<Database>, userId: string): Promise<AccessToken[]> {
   const rows = await db
     .selectFrom('access_tokens')
-    .select(['id', 'name', 'token_prefix', 'created_at', 'last_used_at'])
+    .select(['id', 'name', 'token_prefix', 'scopes', 'expires_at', 'created_at', 'last_used_at'])
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
     .orderBy('created_at', 'desc')
@@ -49,6 +71,8 @@ export async function listTokens(db: Kysely<Database>, userId: string): Promise<
     id: r.id,
     name: r.name,
     tokenPreview: r.token_prefix,
+    scopes: [...parseScopes(r.scopes)],
+    expiresAt: toIso(r.expires_at),
     createdAt: toIso(r.created_at),
     lastUsedAt: toIso(r.last_used_at),
   }));
@@ -75,14 +99,20 @@ export async function revokeToken(
 export async function findLiveTokenByHash(
   db: Kysely<Database>,
   hash: string,
-): Promise<{ id: string; userId: string } | undefined> {
+): Promise<{ id: string; userId: string; scopes: ReadonlySet<Scope>; expiresAt: number | null } | undefined> {
   const row = await db
     .selectFrom('access_tokens')
-    .select(['id', 'user_id'])
+    .select(['id', 'user_id', 'scopes', 'expires_at'])
     .where('token_hash', '=', hash)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  return row ? { id: row.id, userId: row.user_id } : undefined;
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    userId: row.user_id,
+    scopes: parseScopes(row.scopes),
+    expiresAt: row.expires_at === null ? null : new Date(row.expires_at).getTime(),
+  };
 }
 
 export async function touchToken(db: Kysely<Database>, id: string, at: string): Promise<void> {

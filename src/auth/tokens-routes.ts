@@ -6,12 +6,22 @@ import type { AppEnv } from '../http/app-env.js';
 import { displayName } from '../http/display-name.js';
 import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
+import { DEFAULT_TOKEN_SCOPES, SCOPES } from './scopes.js';
 import { hashToken, mintToken, tokenPreview } from './tokens.js';
 import { insertToken, listTokens, revokeToken } from './tokens-repo.js';
 
 export const MAX_TOKENS_PER_USER = 50;
 
-const createSchema = z.strictObject({ name: displayName });
+const createSchema = z.strictObject({
+  name: displayName,
+  scopes: z
+    .array(z.enum(SCOPES, { error: `must each be one of ${SCOPES.join(', ')}` }), {
+      error: 'must be an array of scopes',
+    })
+    .min(1, 'must name at least one scope')
+    .optional(),
+  expiresAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).nullish(),
+});
 
 /** `/api/user/tokens`: mounted behind a JWT-only authenticator, so a token cannot mint tokens. */
 export function tokensRoutes(deps: Deps): Hono<AppEnv> {
@@ -23,6 +33,10 @@ export function tokensRoutes(deps: Deps): Hono<AppEnv> {
   app.post('/', async (c) => {
     const userId = c.get('caller').userId;
     const body = parseBody(createSchema, await readJson(c.req.raw, config.maxBodyBytes));
+    const now = clock();
+    const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
+    if (expiresAt && expiresAt.getTime() <= now.getTime())
+      throw badRequest('invalid_value', 'expiresAt: must be in the future', 'expiresAt');
     const token = mintToken();
     const created = await insertToken(
       db,
@@ -33,7 +47,9 @@ export function tokensRoutes(deps: Deps): Hono<AppEnv> {
         name: body.name,
         hash: await hashToken(token),
         preview: tokenPreview(token),
-        now: clock().toISOString(),
+        scopes: body.scopes ?? DEFAULT_TOKEN_SCOPES,
+        expiresAt: expiresAt ? expiresAt.toISOString() : null,
+        now: now.toISOString(),
       },
       MAX_TOKENS_PER_USER,
     );
@@ -49,6 +65,8 @@ export function tokensRoutes(deps: Deps): Hono<AppEnv> {
         name: created.name,
         token,
         tokenPreview: created.tokenPreview,
+        scopes: created.scopes,
+        expiresAt: created.expiresAt,
         createdAt: created.createdAt,
       },
       201,

@@ -6,27 +6,27 @@ import type { StreamRelay, UpstreamResponse } from '../providers/types.js';
  * chunk, passes it through the adapter's relay and enqueues what comes out (reading on while a
  * chunk yields nothing). High-water mark 0: nothing is read ahead of the client.
  *
- * The upstream always ends cleanly for the relay: a cut connection or an idle upstream ends the
- * stream and leaves the reason in the relay's `hooks.interruption()`, which it turns into a final
- * error event. Cancelling (the client went away) aborts the upstream at once. `onEnd` fires once.
+ * A cut connection or an idle upstream ends the stream with `relay.finish(cause)`, which the
+ * relay turns into a final error event; a clean end is `relay.finish()`. Cancelling (the client went away) aborts the upstream at once. `onEnd` fires once.
  */
 export interface ClientStreamOptions {
   idleTimeoutMs: number;
   abortUpstream: () => void;
-  /** Builds the relay; `interruption` says why the upstream stopped early, if it did. */
-  relay: (interruption: () => GatewayError | undefined) => StreamRelay;
+  /** The adapter's relay for this response. */
+  relay: StreamRelay;
+  /** Each chunk handed to the client, as it is enqueued (usage estimates count its text). */
+  onRelayed?: (bytes: Uint8Array) => void;
   /** Called once when the stream finishes, fails or is cancelled (after the relay's last output). */
   onEnd: (outcome: 'done' | 'interrupted' | 'cancelled') => void;
 }
 
 export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): ReadableStream<Uint8Array> {
   const iterator = res.body[Symbol.asyncIterator]();
-  let failure: GatewayError | undefined;
   let idleFired = false;
   let lastChunkAt = Date.now();
   let ended = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const relay = opts.relay(() => failure);
+  const { relay } = opts;
 
   const end = (outcome: 'done' | 'interrupted' | 'cancelled') => {
     if (ended) return;
@@ -55,13 +55,11 @@ export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): 
   };
   timer = setTimeout(checkIdle, opts.idleTimeoutMs);
 
-  /** The upstream is over (`failure` set if it stopped early): the relay's last bytes, then close. */
-  const close = (
-    controller: ReadableStreamDefaultController<Uint8Array>,
-    outcome: 'done' | 'interrupted',
-  ) => {
-    const bytes = relay.finish();
-    end(outcome);
+  /** The upstream is over (`cause`: why, if it stopped early): the relay's last bytes, then close. */
+  const close = (controller: ReadableStreamDefaultController<Uint8Array>, cause?: GatewayError) => {
+    const bytes = relay.finish(cause);
+    if (bytes) opts.onRelayed?.(bytes);
+    end(cause ? 'interrupted' : 'done');
     if (bytes) controller.enqueue(bytes);
     controller.close();
   };
@@ -77,18 +75,21 @@ export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): 
               if (idleFired) throw new Error('idle');
             } catch {
               if (ended) return; // cancelled meanwhile: the read failed because we stopped it
-              failure = idleFired ? upstreamIdleTimeout(opts.idleTimeoutMs) : upstreamStreamInterrupted();
-              close(controller, 'interrupted');
+              close(
+                controller,
+                idleFired ? upstreamIdleTimeout(opts.idleTimeoutMs) : upstreamStreamInterrupted(),
+              );
               return;
             }
             if (ended) return;
             if (step.done) {
-              close(controller, 'done');
+              close(controller);
               return;
             }
             lastChunkAt = Date.now();
             const bytes = relay.push(step.value);
             if (bytes) {
+              opts.onRelayed?.(bytes);
               controller.enqueue(bytes);
               return;
             }

@@ -21,8 +21,13 @@ import { withSafeHeaders } from './upstream-headers.js';
 export interface CallObserver {
   onFirstByte(ms: number): void;
   onUsage(usage: Usage): void;
-  /** The call is over: the response was sent or the stream finished, failed or was abandoned. */
-  onEnd(outcome: 'done' | 'error' | 'interrupted' | 'cancelled', ms: number): void;
+  /** Bytes of the answer relayed to the client (OpenAI's format), for estimates when no usage came. */
+  onRelayed(bytes: Uint8Array): void;
+  /**
+   * The call is over: the response was sent or the stream finished, failed or was abandoned.
+   * `status` is the error's status when the call failed before answering.
+   */
+  onEnd(outcome: 'done' | 'error' | 'interrupted' | 'cancelled', ms: number, status?: number): void;
 }
 
 export interface ForwardInput {
@@ -94,7 +99,7 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
   } catch {
     clearTimeout(firstByteTimer);
     detach();
-    observer.onEnd('error', elapsed());
+    observer.onEnd('error', elapsed(), timedOut ? 504 : 502);
     if (timedOut) {
       throw upstreamTimeout(input.firstByteTimeoutMs);
     }
@@ -117,10 +122,11 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
       if (!ok) throw withSafeHeaders(adapter.toError(res.status, res.headers, text, call), call.apiKey);
       const { body, usage } = adapter.readResponse(text, call);
       if (usage) observer.onUsage(usage);
+      else observer.onRelayed(new TextEncoder().encode(body));
       observer.onEnd('done', elapsed());
       return { status: 200, contentType: 'application/json', body };
     } catch (err) {
-      observer.onEnd('error', elapsed());
+      observer.onEnd('error', elapsed(), timedOut ? 504 : err instanceof GatewayError ? err.status : 502);
       if (timedOut) throw upstreamTimeout(input.firstByteTimeoutMs);
       if (err instanceof GatewayError) throw err;
       throw upstreamInterrupted();
@@ -133,8 +139,8 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
   const body = clientStream(res, {
     idleTimeoutMs: input.idleTimeoutMs,
     abortUpstream,
-    relay: (interruption) =>
-      adapter.streamRelay(call, { onUsage: (usage) => observer.onUsage(usage), interruption }),
+    relay: adapter.streamRelay(call, { onUsage: (usage) => observer.onUsage(usage) }),
+    onRelayed: (bytes) => observer.onRelayed(bytes),
     onEnd: (outcome) => {
       detach();
       observer.onEnd(outcome, elapsed());

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { noKeyAvailable, storedKeyUnreadable } from '../errors.js';
+import type { Caller } from '../auth/caller.js';
+import { noKeyAvailable, storedKeyUnreadable, systemKeyNotAllowed } from '../errors.js';
 import type { Logger } from '../ops/logger.js';
 import { type Provider, providerLabel } from '../providers/shared/providers.js';
 import type { Database } from '../store/schema.js';
@@ -15,15 +16,20 @@ export interface PickedKey {
   apiKey: string;
   keyLabel: string;
   keySource: 'user' | 'system';
-  /** The stored key's id when it is the user's, for lastUsedAt. */
+  /** The stored key's id when it is the user's, for lastUsedAt, usage and its budget. */
   keyId?: string;
+  /** The budget this call is checked against (the key's, or the system key's per user); null = none. */
+  monthlyBudgetUsd: number | null;
 }
 
 export interface PickKeyDeps {
   db: Kysely<Database>;
   vault: Vault;
   logger: Logger;
+  /** The system OpenRouter key; undefined when there is none or SYSTEM_KEY_ACCESS=none. */
   systemOpenRouterKey: string | undefined;
+  /** SYSTEM_KEY_MONTHLY_BUDGET_USD: each user's monthly budget on the system key. */
+  systemMonthlyBudgetUsd?: number;
   /** Providers the gateway can call natively (others go through OpenRouter). */
   nativeProviders: ReadonlySet<Provider>;
   onDecryptFailure?: () => void;
@@ -46,54 +52,87 @@ async function openKey(deps: PickKeyDeps, userId: string, key: SealedKey): Promi
   }
 }
 
+/** One way to serve the call, in the order key choice tries them. */
+export interface KeyCandidate {
+  source: 'user' | 'system';
+  provider: Provider;
+  upstreamModel: string;
+  /** The user's stored key; absent for the system key. */
+  key?: SealedKey;
+}
+
+/** Who asks, as key choice needs it: the user, and whether they may spend the system key. */
+export type KeyCaller = Pick<Caller, 'userId' | 'systemKey'>;
+
 /**
  * The caller's newest active key for the model's provider → their newest active OpenRouter key →
- * the system OpenRouter key → 403 naming the keys that would work.
+ * the system OpenRouter key (when configured: SYSTEM_KEY_ACCESS=none leaves it out).
  */
-export async function pickKey(
+export async function keyCandidates(
   deps: PickKeyDeps,
   userId: string,
-  model: string,
   route: ModelRoute,
-): Promise<PickedKey> {
+): Promise<KeyCandidate[]> {
   const native = route.provider !== 'openrouter' && deps.nativeProviders.has(route.provider);
   const wanted: Provider[] = native ? [route.provider, 'openrouter'] : ['openrouter'];
   const read = () => activeSealedKeys(deps.db, userId, wanted);
   const keys = deps.keyRows ? await deps.keyRows.load(userId, wanted, read) : await read();
-
+  const candidates: KeyCandidate[] = [];
   const own = native ? keys.find((k) => k.provider === route.provider) : undefined;
-  if (own) {
-    return {
-      provider: route.provider,
-      upstreamModel: route.nativeModel,
-      apiKey: await openKey(deps, userId, own),
-      keyLabel: keyLabelOf(own),
-      keySource: 'user',
-      keyId: own.id,
-    };
-  }
+  if (own)
+    candidates.push({ source: 'user', provider: route.provider, upstreamModel: route.nativeModel, key: own });
   const openrouter = keys.find((k) => k.provider === 'openrouter');
-  if (openrouter) {
-    return {
+  if (openrouter)
+    candidates.push({
+      source: 'user',
       provider: 'openrouter',
       upstreamModel: route.openrouterModel,
-      apiKey: await openKey(deps, userId, openrouter),
-      keyLabel: keyLabelOf(openrouter),
+      key: openrouter,
+    });
+  if (deps.systemOpenRouterKey)
+    candidates.push({ source: 'system', provider: 'openrouter', upstreamModel: route.openrouterModel });
+  return candidates;
+}
+
+export const SYSTEM_KEY_LABEL = 'the system OpenRouter key';
+
+/**
+ * The first candidate, opened for this call. Refusals are errors, never a move to the next
+ * candidate: a caller not allowed the system key gets 403 system_key_not_allowed, a caller with
+ * no candidate 403 no_key_available naming the keys that would work.
+ */
+export async function pickKey(
+  deps: PickKeyDeps,
+  caller: KeyCaller,
+  model: string,
+  route: ModelRoute,
+): Promise<PickedKey> {
+  const [first] = await keyCandidates(deps, caller.userId, route);
+  if (first?.key) {
+    return {
+      provider: first.provider,
+      upstreamModel: first.upstreamModel,
+      apiKey: await openKey(deps, caller.userId, first.key),
+      keyLabel: keyLabelOf(first.key),
       keySource: 'user',
-      keyId: openrouter.id,
+      keyId: first.key.id,
+      monthlyBudgetUsd: first.key.monthlyBudgetUsd,
     };
   }
-  if (deps.systemOpenRouterKey) {
-    return {
-      provider: 'openrouter',
-      upstreamModel: route.openrouterModel,
-      apiKey: deps.systemOpenRouterKey,
-      keyLabel: 'the system OpenRouter key',
-      keySource: 'system',
-    };
-  }
+  const native = route.provider !== 'openrouter' && deps.nativeProviders.has(route.provider);
   const options = native
     ? `an active ${providerLabel(route.provider)} or OpenRouter key`
     : 'an active OpenRouter key';
+  if (first && deps.systemOpenRouterKey) {
+    if (!caller.systemKey) throw systemKeyNotAllowed(model, options);
+    return {
+      provider: first.provider,
+      upstreamModel: first.upstreamModel,
+      apiKey: deps.systemOpenRouterKey,
+      keyLabel: SYSTEM_KEY_LABEL,
+      keySource: 'system',
+      monthlyBudgetUsd: deps.systemMonthlyBudgetUsd ?? null,
+    };
+  }
   throw noKeyAvailable(model, options);
 }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Deps } from '../deps.js';
+import { GatewayError } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
@@ -13,16 +14,24 @@ import { listModels } from './models.js';
 import { pickKey } from './pick-key.js';
 import { routeModel } from './route-model.js';
 import { chatRequestSchema, includeUsageOf } from './schema.js';
+import type { SpendGuard } from './spend-guard.js';
 
-/** `/v1`: chat completions and the model list, behind authentication and the rate limit. */
-export function chatRoutes(deps: Deps, telemetry: ChatTelemetry, keyRows?: KeyRowCache): Hono<AppEnv> {
+/** `/v1`: chat completions and the model list, behind authentication, scope and the rate limit. */
+export function chatRoutes(
+  deps: Deps,
+  telemetry: ChatTelemetry,
+  spend: SpendGuard,
+  keyRows?: KeyRowCache,
+): Hono<AppEnv> {
   const { config } = deps;
   const app = new Hono<AppEnv>();
   const pickDeps = {
     db: deps.db,
     vault: deps.vault,
     logger: deps.logger,
-    systemOpenRouterKey: config.openrouterApiKey,
+    // SYSTEM_KEY_ACCESS=none: for key choice, there is no system key.
+    systemOpenRouterKey: config.systemKey.access === 'none' ? undefined : config.openrouterApiKey,
+    systemMonthlyBudgetUsd: config.systemKey.monthlyBudgetUsd,
     nativeProviders: NATIVE_PROVIDERS,
     onDecryptFailure: telemetry.onDecryptFailure,
     keyRows,
@@ -30,13 +39,19 @@ export function chatRoutes(deps: Deps, telemetry: ChatTelemetry, keyRows?: KeyRo
 
   app.post('/chat/completions', async (c) => {
     const caller = c.get('caller');
-    const chat = parseBody(chatRequestSchema, await readJson(c.req.raw, config.maxBodyBytes)) as ChatRequest;
-    const route = routeModel(chat.model);
-    const picked = await pickKey(pickDeps, caller.userId, chat.model, route);
+    const parsed = parseBody(
+      chatRequestSchema,
+      await readJson(c.req.raw, config.maxBodyBytes),
+    ) as ChatRequest;
+    const route = routeModel(parsed.model);
+    const picked = await pickKey(pickDeps, caller, parsed.model, route);
     c.set('gateway', { provider: picked.provider, keySource: picked.keySource });
     // Prepared headers: they land on the c.body response below; onError adds them to errors.
     c.header('x-gateway-provider', picked.provider);
     c.header('x-gateway-key-source', picked.keySource);
+    // Policy and budget, on the chosen key, before any upstream work; each refusal is an error.
+    const chat = await spend.systemKeyPolicy(parsed, picked, route, caller.userId);
+    const account = await spend.admit(chat, picked, route, caller.userId, c.get('requestId'));
     const adapter = adapterFor(picked.provider);
     const call: CallContext = {
       provider: picked.provider,
@@ -50,6 +65,7 @@ export function chatRoutes(deps: Deps, telemetry: ChatTelemetry, keyRows?: KeyRo
       attribution: { referer: config.openrouterReferer, title: config.openrouterTitle },
     };
     if (picked.keyId) telemetry.onKeyUsed(caller.userId, picked.keyId);
+    const observer = callObserver(telemetry, { provider: picked.provider, stream: call.stream, account });
     const result = await forwardChat({
       upstream: deps.upstream,
       adapter,
@@ -58,14 +74,12 @@ export function chatRoutes(deps: Deps, telemetry: ChatTelemetry, keyRows?: KeyRo
       clientSignal: c.req.raw.signal,
       firstByteTimeoutMs: config.upstreamTimeoutMs,
       idleTimeoutMs: config.streamIdleTimeoutMs,
-      observer: callObserver(telemetry, {
-        requestId: c.get('requestId'),
-        userId: caller.userId,
-        provider: picked.provider,
-        keySource: picked.keySource,
-        model: chat.model,
-        stream: call.stream,
-      }),
+      observer,
+    }).catch((err: unknown) => {
+      // Failed before the upstream was called (a request the adapter cannot translate): no row,
+      // and the budget reservation is released.
+      observer.onEnd('error', 0, err instanceof GatewayError ? err.status : 500);
+      throw err;
     });
     const headers: Record<string, string> = { 'content-type': result.contentType };
     if (call.stream) {

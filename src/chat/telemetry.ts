@@ -2,22 +2,24 @@ import type { Kysely } from 'kysely';
 import type { Logger } from '../ops/logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Database } from '../store/schema.js';
+import { accountCall } from '../usage/call-usage.js';
 import type { TouchCoalescer } from '../usage/touch-coalescer.js';
 import { createTouchCoalescer } from '../usage/touch-coalescer.js';
+import type { UsageRecorder } from '../usage/usage-recorder.js';
 import { touchKey } from '../vault/keys-repo.js';
 import type { ChatTelemetry } from './call-observer.js';
 
-const OUTCOME_STATUS = { done: 200, error: 502, interrupted: 502, cancelled: 499 } as const;
-
 /**
- * Chat telemetry over metrics, the log and lastUsedAt writes. Everything here runs after the
- * response or beside the stream, never in front of the upstream call.
+ * Chat telemetry over metrics, the log, lastUsedAt writes and usage rows. Everything here runs
+ * after the response or beside the stream, never in front of the upstream call.
  */
 export function createChatTelemetry(opts: {
   db: Kysely<Database>;
   metrics: Metrics;
   logger: Logger;
   touchIntervalMs: number;
+  usage: UsageRecorder;
+  clock: () => Date;
 }): ChatTelemetry & { drain(): Promise<void> } {
   const { metrics, logger } = opts;
   // The coalescer keys by one string; a user id cannot contain a NUL, so it separates the two ids.
@@ -44,11 +46,12 @@ export function createChatTelemetry(opts: {
       metrics.streamsInFlight.dec({ provider });
     },
     onCallEnd(s) {
+      const a = s.account;
       metrics.chatRequests.inc({
         provider: s.provider,
-        key_source: s.keySource,
+        key_source: a.keySource,
         stream: s.stream,
-        status: OUTCOME_STATUS[s.outcome],
+        status: s.status,
       });
       metrics.upstreamDuration.observe({ provider: s.provider }, s.durationMs / 1000);
       if (s.ttfbMs !== undefined) metrics.upstreamTtfb.observe({ provider: s.provider }, s.ttfbMs / 1000);
@@ -56,20 +59,26 @@ export function createChatTelemetry(opts: {
         metrics.tokens.inc({ provider: s.provider, direction: 'prompt' }, s.usage.prompt_tokens);
         metrics.tokens.inc({ provider: s.provider, direction: 'completion' }, s.usage.completion_tokens);
       }
+      const { event, settlement } = accountCall(a, s, opts.clock().toISOString());
+      opts.usage.record(event, settlement);
       logger.info('chat finished', {
-        requestId: s.requestId,
-        userId: s.userId,
+        requestId: a.requestId,
+        userId: a.userId,
         provider: s.provider,
-        keySource: s.keySource,
-        model: s.model,
+        keySource: a.keySource,
+        model: a.model,
         stream: s.stream,
         outcome: s.outcome,
         durationMs: Math.round(s.durationMs),
         ttfbMs: s.ttfbMs === undefined ? undefined : Math.round(s.ttfbMs),
-        promptTokens: s.usage?.prompt_tokens,
-        completionTokens: s.usage?.completion_tokens,
+        promptTokens: event?.promptTokens,
+        completionTokens: event?.completionTokens,
+        costUsd: event?.costUsd ?? undefined,
+        estimated: event?.estimated || undefined,
       });
     },
-    drain: () => keyTouches.flush(),
+    drain: async () => {
+      await Promise.all([keyTouches.flush(), opts.usage.flush()]);
+    },
   };
 }

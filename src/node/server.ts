@@ -8,6 +8,7 @@ import { migrate } from '../store/migrate.js';
 import { openDatabase, readMigrations } from '../store/node-db.js';
 import { createVault } from '../vault/index.js';
 import { createNodeAead } from './node-aead.js';
+import { readPriceFile } from './price-file.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
 import { createUndiciUpstream } from './undici-upstream.js';
 
@@ -57,6 +58,7 @@ function urlOf(server: Server): string {
 /** Builds the Node dependencies, migrates, and serves the core app; used by node.ts, tests and bench. */
 export async function startGateway(config: Config, opts: StartOptions = {}): Promise<RunningGateway> {
   const logger = opts.logger ?? createLogger(config.logLevel, (line) => process.stdout.write(`${line}\n`));
+  const priceOverrides = readPriceFile(config.pricesFile);
   const { db, dialect } = openDatabase(config.databaseUrl);
   const applied = await migrate(db, dialect, readMigrations(dialect));
   if (applied.length > 0) logger.info('migrations applied', { count: applied.length, last: applied.at(-1) });
@@ -66,7 +68,16 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     createNodeAead(),
   );
   const upstream = createUndiciUpstream();
-  const deps: Deps = { config, db, dialect, vault, logger, clock: () => new Date(), upstream };
+  const deps: Deps = {
+    config,
+    db,
+    dialect,
+    vault,
+    logger,
+    clock: () => new Date(),
+    upstream,
+    priceOverrides,
+  };
   const limiter =
     config.redisUrl && config.rateLimitRpm > 0
       ? createRedisRateLimiter(config.redisUrl, config.rateLimitRpm, logger)

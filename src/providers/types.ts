@@ -1,5 +1,6 @@
 import type { GatewayError } from '../errors.js';
 import type { Provider } from './shared/providers.js';
+import type { StreamError } from './shared/sse-error-event.js';
 
 /** One HTTP call to a provider, as built by an adapter. The key travels only in `headers`. */
 export interface UpstreamRequest {
@@ -42,6 +43,8 @@ export interface Usage {
   total_tokens: number;
   prompt_tokens_details?: Record<string, number>;
   completion_tokens_details?: Record<string, number>;
+  /** What the call cost in USD, when the provider says (OpenRouter's `usage.cost`). */
+  cost?: number;
 }
 
 /**
@@ -75,27 +78,27 @@ export interface CallContext {
 }
 
 export interface StreamHooks {
-  /** Called once per usage report seen in the upstream stream. */
-  onUsage(usage: Usage): void;
   /**
-   * Why the upstream byte stream ended early (connection cut, idle timeout), if it did. The
-   * relay asks in `finish` and ends the client stream with this error instead of `[DONE]`.
+   * Usage as the upstream reports it: each OpenAI-compatible usage report as it comes; a translated
+   * stream's running total once, when the stream ends either way.
    */
-  interruption(): GatewayError | undefined;
+  onUsage(usage: Usage): void;
 }
 
 /**
  * One stream's translation, driven by whoever reads the upstream: each step returns the bytes for
- * the client, if any (one chunk per call). Neither step throws.
+ * the client, if any (one chunk per call). Neither step throws. Built by `createRelay`
+ * (providers/shared/create-relay.ts), which every adapter's `stream-relay.ts` uses.
  */
 export interface StreamRelay {
   /** One upstream chunk in. */
   push(chunk: Uint8Array): Uint8Array | undefined;
   /**
-   * The upstream ended, cleanly or not (called once, after the last `push`): what is left, then
-   * `[DONE]` or the final error event (`hooks.interruption()` says why a cut stream stopped).
+   * The upstream ended (called once, after the last `push`): what is left, then `[DONE]` or the
+   * final error event. `cause` says why the upstream stopped early (connection cut, idle timeout),
+   * when it did; without one, an upstream that stopped before its end marker is still an error.
    */
-  finish(): Uint8Array | undefined;
+  finish(cause?: StreamError): Uint8Array | undefined;
 }
 
 export interface ProviderAdapter {

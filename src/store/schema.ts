@@ -19,6 +19,8 @@ export interface ApiKeysTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   last_used_at: NullableTimestamp;
+  /** USD per UTC month; NULL = no budget. */
+  monthly_budget_usd: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface AccessTokensTable {
@@ -30,6 +32,38 @@ export interface AccessTokensTable {
   created_at: Timestamp;
   last_used_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
+  /** Space-separated scopes, e.g. `chat keys:read`. */
+  scopes: ColumnType<string, string | undefined, string>;
+  expires_at: NullableTimestamp;
+}
+
+export interface UsageEventsTable {
+  id: string;
+  request_id: string;
+  user_id: string;
+  key_id: string | null;
+  key_source: string;
+  provider: string;
+  model: string;
+  upstream_model: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: number | null;
+  cost_source: string;
+  estimated: number;
+  status: number;
+  latency_ms: number;
+  ttft_ms: number | null;
+  created_at: Timestamp;
+}
+
+export interface SpendCountersTable {
+  scope: string;
+  month: string;
+  spent_usd: ColumnType<number, number | undefined, number>;
+  reserved_usd: ColumnType<number, number | undefined, number>;
 }
 
 export interface SchemaMigrationsTable {
@@ -40,6 +74,8 @@ export interface SchemaMigrationsTable {
 export interface Database {
   api_keys: ApiKeysTable;
   access_tokens: AccessTokensTable;
+  usage_events: UsageEventsTable;
+  spend_counters: SpendCountersTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

@@ -58,6 +58,7 @@ function sealedOnly(r: SealedKey): SealedKey {
     keyName: r.keyName,
     keyPreview: r.keyPreview,
     encryptedKey: r.encryptedKey,
+    monthlyBudgetUsd: r.monthlyBudgetUsd,
   });
 }
 

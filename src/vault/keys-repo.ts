@@ -14,6 +14,8 @@ export interface ApiKey {
   createdAt: string;
   updatedAt: string;
   lastUsedAt: string | null;
+  /** USD per UTC calendar month; null = no budget. (The route adds `monthSpendUsd`.) */
+  monthlyBudgetUsd: number | null;
 }
 
 /** A row with its sealed key, for the vault to open; never serialised to a client. */
@@ -23,6 +25,8 @@ export interface SealedKey {
   keyName: string | null;
   keyPreview: string;
   encryptedKey: string;
+  /** USD per UTC month, or null for no budget: key choice checks it before the call. */
+  monthlyBudgetUsd: number | null;
 }
 
 const PUBLIC_COLUMNS = [
@@ -34,6 +38,7 @@ const PUBLIC_COLUMNS = [
   'created_at',
   'updated_at',
   'last_used_at',
+  'monthly_budget_usd',
 ] as const;
 
 type PublicRow = {
@@ -45,6 +50,7 @@ type PublicRow = {
   created_at: string | Date;
   updated_at: string | Date;
   last_used_at: string | Date | null;
+  monthly_budget_usd: number | null;
 };
 
 function toApiKey(r: PublicRow): ApiKey {
@@ -57,6 +63,7 @@ function toApiKey(r: PublicRow): ApiKey {
     createdAt: toIso(r.created_at),
     updatedAt: toIso(r.updated_at),
     lastUsedAt: toIso(r.last_used_at),
+    monthlyBudgetUsd: r.monthly_budget_usd === null ? null : Number(r.monthly_budget_usd),
   };
 }
 
@@ -104,6 +111,7 @@ export async function insertKey(
     encryptedKey: string;
     keyName: string | null;
     keyPreview: string;
+    monthlyBudgetUsd?: number | null;
     now: string;
   },
   cap: number,
@@ -124,6 +132,7 @@ export async function insertKey(
         created_at: row.now,
         updated_at: row.now,
         last_used_at: null,
+        monthly_budget_usd: row.monthlyBudgetUsd ?? null,
       },
     });
     if (!stored) return undefined;
@@ -140,6 +149,7 @@ export async function insertKey(
     createdAt: row.now,
     updatedAt: row.now,
     lastUsedAt: null,
+    monthlyBudgetUsd: row.monthlyBudgetUsd ?? null,
   };
 }
 
@@ -147,11 +157,17 @@ export async function updateKey(
   db: Kysely<Database>,
   userId: string,
   id: string,
-  patch: { keyName?: string | null; isActive?: boolean },
+  patch: { keyName?: string | null; isActive?: boolean; monthlyBudgetUsd?: number | null },
   now: string,
 ): Promise<ApiKey | undefined> {
-  const set: { updated_at: string; key_name?: string | null; is_active?: number } = { updated_at: now };
+  const set: {
+    updated_at: string;
+    key_name?: string | null;
+    is_active?: number;
+    monthly_budget_usd?: number | null;
+  } = { updated_at: now };
   if (patch.keyName !== undefined) set.key_name = patch.keyName;
+  if (patch.monthlyBudgetUsd !== undefined) set.monthly_budget_usd = patch.monthlyBudgetUsd;
   if (patch.isActive !== undefined) set.is_active = patch.isActive ? 1 : 0;
   try {
     const result = await db
@@ -185,7 +201,7 @@ export async function activeSealedKeys(
 ): Promise<SealedKey[]> {
   const rows = await db
     .selectFrom('api_keys')
-    .select(['id', 'provider', 'key_name', 'key_preview', 'encrypted_key'])
+    .select(['id', 'provider', 'key_name', 'key_preview', 'encrypted_key', 'monthly_budget_usd'])
     .where('user_id', '=', userId)
     .where('provider', 'in', providers)
     .where('is_active', '=', 1)
@@ -198,6 +214,7 @@ export async function activeSealedKeys(
     keyName: r.key_name,
     keyPreview: r.key_preview,
     encryptedKey: r.encrypted_key,
+    monthlyBudgetUsd: r.monthly_budget_usd === null ? null : Number(r.monthly_budget_usd),
   }));
 }
 

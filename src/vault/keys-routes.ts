@@ -7,25 +7,38 @@ import { displayName } from '../http/display-name.js';
 import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
 import { PROVIDERS } from '../providers/shared/providers.js';
+import { monthOf } from '../usage/budgets.js';
+import { monthSpendByKey } from '../usage/spend-repo.js';
 import { checkKeyFormat, keyPreview } from './key-formats.js';
 import type { KeyRowCache } from './key-row-cache.js';
-import { deleteKey, findKey, insertKey, listKeys, updateKey } from './keys-repo.js';
+import { type ApiKey, deleteKey, findKey, insertKey, listKeys, updateKey } from './keys-repo.js';
 
 /** Bounds one user's rows (OWASP API4); generous for real use, fatal for a script filling the table. */
 export const MAX_KEYS_PER_USER = 100;
 
 const keyName = displayName;
+/** USD per UTC calendar month, or null for none. */
+const monthlyBudgetUsd = z
+  .number({ error: 'must be a number of US dollars, or null' })
+  .min(0, 'must be 0 or more')
+  .max(1e9, 'must be at most 1000000000')
+  .nullable();
 
 const createSchema = z.strictObject({
   provider: z.enum(PROVIDERS, { error: `must be one of ${PROVIDERS.join(', ')}` }),
   apiKey: z.string({ error: 'must be a string' }),
   keyName: keyName.nullish(),
+  monthlyBudgetUsd: monthlyBudgetUsd.optional(),
 });
 
 const patchSchema = z
-  .strictObject({ keyName: keyName.nullable().optional(), isActive: z.boolean().optional() })
-  .refine((p) => p.keyName !== undefined || p.isActive !== undefined, {
-    message: 'send keyName and/or isActive',
+  .strictObject({
+    keyName: keyName.nullable().optional(),
+    isActive: z.boolean().optional(),
+    monthlyBudgetUsd: monthlyBudgetUsd.optional(),
+  })
+  .refine((p) => p.keyName !== undefined || p.isActive !== undefined || p.monthlyBudgetUsd !== undefined, {
+    message: 'send keyName, isActive and/or monthlyBudgetUsd',
   });
 
 const keyNotFound = () => notFound('key_not_found', 'No such API key.', 'keyId');
@@ -38,8 +51,18 @@ export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
   const { db, vault, config, clock } = deps;
   const changed = (userId: string) => keyRows?.invalidate(userId);
   const app = new Hono<AppEnv>();
+  // The view's monthSpendUsd: one grouped query for every key shown, never one per key.
+  const withSpend = async (keys: ApiKey[]) => {
+    const spent = await monthSpendByKey(
+      db,
+      keys.map((k) => k.id),
+      monthOf(clock()),
+    );
+    return keys.map((k) => ({ ...k, monthSpendUsd: spent.get(k.id) ?? 0 }));
+  };
+  const oneWithSpend = async (key: ApiKey) => (await withSpend([key]))[0];
 
-  app.get('/', async (c) => c.json({ data: await listKeys(db, c.get('caller').userId) }));
+  app.get('/', async (c) => c.json({ data: await withSpend(await listKeys(db, c.get('caller').userId)) }));
 
   app.post('/', async (c) => {
     const userId = c.get('caller').userId;
@@ -58,6 +81,7 @@ export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
         encryptedKey,
         keyName: body.keyName ?? null,
         keyPreview: keyPreview(body.apiKey),
+        monthlyBudgetUsd: body.monthlyBudgetUsd ?? null,
         now: clock().toISOString(),
       },
       MAX_KEYS_PER_USER,
@@ -69,13 +93,13 @@ export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
       );
     }
     changed(userId);
-    return c.json(created, 201);
+    return c.json({ ...created, monthSpendUsd: 0 }, 201);
   });
 
   app.get('/:keyId', async (c) => {
     const key = await findKey(db, c.get('caller').userId, c.req.param('keyId'));
     if (!key) throw keyNotFound();
-    return c.json(key);
+    return c.json(await oneWithSpend(key));
   });
 
   app.patch('/:keyId', async (c) => {
@@ -85,7 +109,7 @@ export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
     const updated = await updateKey(db, userId, keyId, body, clock().toISOString());
     if (!updated) throw keyNotFound();
     changed(userId);
-    return c.json(updated);
+    return c.json(await oneWithSpend(updated));
   });
 
   app.delete('/:keyId', async (c) => {

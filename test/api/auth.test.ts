@@ -62,21 +62,31 @@ describe.each(DATABASE_KINDS)('callers on %s', (kind) => {
     const res = await t.request('/api/user/tokens', {
       method: 'POST',
       token: alice,
-      json: { name: 'laptop' },
+      json: { name: 'laptop', scopes: ['keys:read'] },
     });
     expect(res.status).toBe(201);
     const created = await res.json();
     expect(created.token).toMatch(/^gwt_[A-Za-z0-9_-]{43}$/);
     expect(created.tokenPreview).toBe(`${created.token.slice(0, 8)}…${created.token.slice(-4)}`);
-    expect(Object.keys(created).sort()).toEqual(['createdAt', 'id', 'name', 'token', 'tokenPreview']);
+    expect(Object.keys(created).sort()).toEqual([
+      'createdAt',
+      'expiresAt',
+      'id',
+      'name',
+      'scopes',
+      'token',
+      'tokenPreview',
+    ]);
 
     const list = await (await t.request('/api/user/tokens', { token: alice })).json();
     expect(list.data).toHaveLength(1);
     expect(Object.keys(list.data[0]).sort()).toEqual([
       'createdAt',
+      'expiresAt',
       'id',
       'lastUsedAt',
       'name',
+      'scopes',
       'tokenPreview',
     ]);
     expect(JSON.stringify(list)).not.toContain(created.token);
@@ -134,7 +144,11 @@ describe.each(DATABASE_KINDS)('callers on %s', (kind) => {
 
   it('answers 404 when another user revokes someone’s token, and the token keeps working', async () => {
     const created = await (
-      await t.request('/api/user/tokens', { method: 'POST', token: alice, json: { name: 'mine' } })
+      await t.request('/api/user/tokens', {
+        method: 'POST',
+        token: alice,
+        json: { name: 'mine', scopes: ['keys:read'] },
+      })
     ).json();
     const bob = await t.jwt('bob');
     expect((await t.request(`/api/user/tokens/${created.id}`, { method: 'DELETE', token: bob })).status).toBe(

@@ -10,6 +10,8 @@ const PUBLIC_FIELDS = [
   'keyName',
   'keyPreview',
   'lastUsedAt',
+  'monthSpendUsd',
+  'monthlyBudgetUsd',
   'provider',
   'updatedAt',
 ];

@@ -20,21 +20,30 @@ export function userMessage(text: string) {
   return [{ role: 'user', content: text }];
 }
 
-export async function createChatHarness(kind: DatabaseKind, env: Env = {}): Promise<ChatHarness> {
+export async function createChatHarness(
+  kind: DatabaseKind,
+  env: Env = {},
+  testOptions: { clock?: () => Date } = {},
+): Promise<ChatHarness> {
   const [openai, openrouter, meta] = await Promise.all([
     startFakeOpenAICompatible({ flavour: 'openai' }),
     startFakeOpenAICompatible({ flavour: 'openrouter' }),
     startFakeOpenAICompatible({ flavour: 'meta' }),
   ]);
   const systemKey = fakeKey('openrouter');
-  const t = await createTestApp(kind, {
-    OPENAI_BASE_URL: openai.baseUrl,
-    OPENROUTER_BASE_URL: openrouter.baseUrl,
-    META_BASE_URL: meta.baseUrl,
-    OPENROUTER_API_KEY: systemKey,
-    RATE_LIMIT_RPM: '0',
-    ...env,
-  });
+  const t = await createTestApp(
+    kind,
+    {
+      OPENAI_BASE_URL: openai.baseUrl,
+      OPENROUTER_BASE_URL: openrouter.baseUrl,
+      META_BASE_URL: meta.baseUrl,
+      OPENROUTER_API_KEY: systemKey,
+      RATE_LIMIT_RPM: '0',
+      ...env,
+    },
+    {},
+    testOptions,
+  );
   const fakes = { openai, openrouter, meta };
   return {
     t,

@@ -21,15 +21,20 @@ export interface TestApp {
   /** The app's metrics, as /metrics renders them. */
   metricsText(): string;
   request(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<Response>;
-  jwt(userId: string, opts?: { expiresIn?: string; secret?: string }): Promise<string>;
+  jwt(
+    userId: string,
+    opts?: { expiresIn?: string; secret?: string; claims?: Record<string, unknown> },
+  ): Promise<string>;
+  /** Writes what the app deferred (usage rows, lastUsedAt): GatewayApp.drain(). */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function signTestJwt(
   userId: string,
-  opts: { expiresIn?: string; secret?: string } = {},
+  opts: { expiresIn?: string; secret?: string; claims?: Record<string, unknown> } = {},
 ): Promise<string> {
-  return new SignJWT({})
+  return new SignJWT(opts.claims ?? {})
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(userId)
     .setIssuedAt()
@@ -41,6 +46,7 @@ export async function createTestApp(
   kind: DatabaseKind,
   env: Env = {},
   appOptions: AppOptions = {},
+  testOptions: { clock?: () => Date } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   const config = testConfig({ DATABASE_URL: database.url, ...env });
@@ -53,7 +59,7 @@ export async function createTestApp(
     dialect,
     vault: await createVault(config.encryptionSecret, config.previousEncryptionSecrets, createNodeAead()),
     logger: createLogger('debug', (line) => logs.push(line)),
-    clock: () => new Date(),
+    clock: testOptions.clock ?? (() => new Date()),
     upstream: createUndiciUpstream(),
   };
   const gateway = createApp(deps, appOptions);
@@ -62,8 +68,10 @@ export async function createTestApp(
     deps,
     database,
     logs,
+    // Endpoints only: middleware takes (c, next), handlers take (c); `ALL` entries are the
+    // method-not-allowed catch-alls.
     routes: gateway.app.routes
-      .filter((r) => r.method !== 'ALL')
+      .filter((r) => r.method !== 'ALL' && r.handler.length < 2)
       .map((r) => ({ method: r.method, path: r.path })),
     metricsText: () => gateway.metrics.render(),
     async request(path, init = {}) {
@@ -78,6 +86,7 @@ export async function createTestApp(
       return gateway.app.request(`http://gateway.test${path}`, { ...rest, headers, body });
     },
     jwt: signTestJwt,
+    drain: () => gateway.drain(),
     async close() {
       await gateway.drain();
       await deps.upstream.close?.();

@@ -34,6 +34,7 @@ function protectedEndpoints(t: TestApp): { method: string; path: string }[] {
 describe.each(DATABASE_KINDS)('authentication failures on %s', (kind) => {
   let t: TestApp;
   let revoked = '';
+  let expired = '';
 
   beforeAll(async () => {
     t = await createTestApp(kind);
@@ -43,6 +44,16 @@ describe.each(DATABASE_KINDS)('authentication failures on %s', (kind) => {
     ).json();
     revoked = created.token;
     await t.request(`/api/user/tokens/${created.id}`, { method: 'DELETE', token: jwt });
+    // A token past its expiresAt (set in the past directly: the API only accepts future times).
+    const old = await (
+      await t.request('/api/user/tokens', { method: 'POST', token: jwt, json: { name: 'e' } })
+    ).json();
+    expired = old.token;
+    await t.deps.db
+      .updateTable('access_tokens')
+      .set({ expires_at: new Date(Date.now() - 60_000).toISOString() })
+      .where('id', '=', old.id)
+      .execute();
   });
   afterAll(async () => t.close());
 
@@ -94,6 +105,7 @@ describe.each(DATABASE_KINDS)('authentication failures on %s', (kind) => {
       },
     ],
     ['a revoked gwt_ token', async () => revoked],
+    ['an expired gwt_ token', async () => expired],
     ['a gwt_ token of the right shape and a wrong body', async () => `gwt_${'x'.repeat(43)}`],
     ['a gwt_ token too short', async () => 'gwt_abc'],
   ];

@@ -30,6 +30,7 @@ const CASES: Record<string, { body?: unknown }> = {
   'GET /api/user/api-keys/:keyId': {},
   'PATCH /api/user/api-keys/:keyId': { body: { keyName: 'taken-over', isActive: false } },
   'DELETE /api/user/api-keys/:keyId': {},
+  'GET /api/user/api-keys/:keyId/usage': {},
   'DELETE /api/user/tokens/:tokenId': {},
 };
 

@@ -8,16 +8,12 @@
 
 import { isRecord } from '../shared/records.js';
 import { finishReason } from './finish-reason.js';
-import { fail, finish, type StreamState, start } from './stream-state.js';
+import { finish, noteUsage, type StreamState, start } from './stream-state.js';
 import { statusOfErrorType, toError } from './to-error.js';
-import { mergeUsage } from './usage.js';
 
 export function onMessageStart(s: StreamState, data: Record<string, unknown>): void {
   const message = isRecord(data.message) ? data.message : {};
-  if (isRecord(message.usage)) {
-    mergeUsage(s.usage, message.usage);
-    s.usageSeen = true;
-  }
+  if (isRecord(message.usage)) noteUsage(s, message.usage);
   const id = typeof message.id === 'string' ? message.id : 'msg_unknown';
   start(s, id, typeof message.model === 'string' ? message.model : s.call.upstreamModel);
 }
@@ -25,10 +21,7 @@ export function onMessageStart(s: StreamState, data: Record<string, unknown>): v
 export function onMessageDelta(s: StreamState, data: Record<string, unknown>): void {
   const delta = isRecord(data.delta) ? data.delta : {};
   if (typeof delta.stop_reason === 'string') s.stopReason = delta.stop_reason;
-  if (isRecord(data.usage)) {
-    mergeUsage(s.usage, data.usage);
-    s.usageSeen = true;
-  }
+  if (isRecord(data.usage)) noteUsage(s, data.usage);
 }
 
 export function onMessageStop(s: StreamState): void {
@@ -38,5 +31,5 @@ export function onMessageStop(s: StreamState): void {
 /** `data` is the event's raw text, parsed or not: whatever it holds is the error. */
 export function onErrorEvent(s: StreamState, data: Record<string, unknown> | undefined, raw: string): void {
   const type = data && isRecord(data.error) ? data.error.type : undefined;
-  fail(s, toError(statusOfErrorType(type), new Headers(), raw, s.call));
+  s.out.fail(toError(statusOfErrorType(type), new Headers(), raw, s.call));
 }

@@ -6,9 +6,9 @@
  * a prefix computed once per stream.
  */
 
-import { errorEvent, type StreamError } from '../shared/sse-error-event.js';
-import type { CallContext, StreamHooks } from '../types.js';
-import { toOpenAIUsage } from './usage.js';
+import type { RelayOutput } from '../shared/create-relay.js';
+import type { CallContext } from '../types.js';
+import { mergeUsage, toOpenAIUsage } from './usage.js';
 import type { AnthropicUsage } from './wire-types.js';
 
 export type BlockState =
@@ -22,10 +22,9 @@ export type BlockState =
 
 export interface StreamState {
   readonly call: CallContext;
-  readonly hooks: StreamHooks;
   readonly created: number;
-  /** Writes bytes to the client. */
-  readonly write: (bytes: Uint8Array) => void;
+  /** The client's side of the relay: chunks, usage, the end. */
+  readonly out: RelayOutput;
   /** The chunk text up to `"choices":`, set once the message id is known. */
   head: string | undefined;
   /** Anthropic's block index → what the block is. */
@@ -35,23 +34,13 @@ export interface StreamState {
   stopReason: unknown;
   usage: AnthropicUsage;
   usageSeen: boolean;
-  /** `[DONE]` or an error event has been written: nothing more will be. */
-  ended: boolean;
 }
 
-const encoder = new TextEncoder();
-const DONE = encoder.encode('data: [DONE]\n\n');
-
-export function createStreamState(
-  call: CallContext,
-  hooks: StreamHooks,
-  write: (bytes: Uint8Array) => void,
-): StreamState {
+export function createStreamState(call: CallContext, out: RelayOutput): StreamState {
   return {
     call,
-    hooks,
     created: Math.floor(Date.now() / 1000),
-    write,
+    out,
     head: undefined,
     blocks: new Map(),
     toolCount: 0,
@@ -59,7 +48,6 @@ export function createStreamState(
     stopReason: null,
     usage: {},
     usageSeen: false,
-    ended: false,
   };
 }
 
@@ -72,10 +60,8 @@ export function start(s: StreamState, id: string, model: string): void {
 
 function writeChoice(s: StreamState, delta: string, finish: string): void {
   const usage = s.call.includeUsage ? ',"usage":null' : '';
-  s.write(
-    encoder.encode(
-      `data: ${s.head}[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish}}]${usage}}\n\n`,
-    ),
+  s.out.writeText(
+    `data: ${s.head}[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish}}]${usage}}\n\n`,
   );
 }
 
@@ -85,13 +71,11 @@ export function writeDelta(s: StreamState, delta: string): void {
   writeChoice(s, delta, 'null');
 }
 
-function reportUsage(s: StreamState): void {
-  if (!s.usageSeen) return;
-  try {
-    s.hooks.onUsage(toOpenAIUsage(s.usage));
-  } catch {
-    // Accounting must never break the client's stream.
-  }
+/** Merges a usage report (cumulative, as Anthropic sends them) into what the relay will report. */
+export function noteUsage(s: StreamState, usage: Record<string, unknown>): void {
+  mergeUsage(s.usage, usage);
+  s.usageSeen = true;
+  s.out.trackUsage(toOpenAIUsage(s.usage));
 }
 
 /** The clean end: finish reason, the usage chunk if asked for, `[DONE]`. */
@@ -99,16 +83,7 @@ export function finish(s: StreamState, reason: string): void {
   if (s.head === undefined) start(s, 'msg_unknown', s.call.upstreamModel);
   writeChoice(s, '{}', JSON.stringify(reason));
   if (s.call.includeUsage && s.usageSeen) {
-    s.write(encoder.encode(`data: ${s.head}[],"usage":${JSON.stringify(toOpenAIUsage(s.usage))}}\n\n`));
+    s.out.writeText(`data: ${s.head}[],"usage":${JSON.stringify(toOpenAIUsage(s.usage))}}\n\n`);
   }
-  s.write(DONE.slice());
-  s.ended = true;
-  reportUsage(s);
-}
-
-/** The failed end: one error event and no `[DONE]`. */
-export function fail(s: StreamState, err: StreamError): void {
-  s.write(errorEvent(err));
-  s.ended = true;
-  reportUsage(s);
+  s.out.done();
 }

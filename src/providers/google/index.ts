@@ -2,13 +2,13 @@
  * Google Gemini's native API (generateContent), translated both ways so that OpenAI SDK users get
  * what an OpenAI model would give them. One file per concern: build-request (+ convert-messages,
  * convert-content, convert-tools, generation-config, params, model-table, tool-call-id),
- * read-response, stream-transform (+ stream-translator, stream-chunks), to-error (+ google-error),
+ * read-response, stream-relay (+ stream-translator, stream-chunks), to-error (+ google-error),
  * finish-reason, usage. Reference: /work/shared/reference/google-gemini.md.
  */
 import type { ProviderAdapter } from '../types.js';
 import { buildRequest, verifyKeyRequest } from './build-request.js';
 import { readResponse } from './read-response.js';
-import { streamRelay } from './stream-transform.js';
+import { streamRelay } from './stream-relay.js';
 import { toError } from './to-error.js';
 
 export { IGNORED_PARAMS, PARAM_TABLE } from './params.js';

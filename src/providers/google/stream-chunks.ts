@@ -13,8 +13,6 @@ export interface ChunkMeta {
   includeUsage: boolean;
 }
 
-export const DONE = 'data: [DONE]\n\n';
-
 export function deltaChunk(
   meta: ChunkMeta,
   delta: Record<string, unknown>,

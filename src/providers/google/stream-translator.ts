@@ -10,16 +10,18 @@
  * Gemini sends no `[DONE]`: the answer is complete when the upstream closes cleanly after a
  * finishReason. Only then come the finish chunk, the usage chunk (if asked for) and `[DONE]`. A cut,
  * an idle upstream, no finishReason, an error object, a failed tool call or an event that is not
- * JSON ends the stream with one error event instead. Nothing here throws into the stream.
+ * JSON ends the stream with one error event instead. The envelope (providers/shared/create-relay.ts)
+ * owns the ending, usage reporting and throw-safety.
  */
 
+import type { RelayOutput } from '../shared/create-relay.js';
 import { isRecord } from '../shared/records.js';
-import { errorEvent, STREAM_INCOMPLETE as INCOMPLETE, type StreamError } from '../shared/sse-error-event.js';
-import type { CallContext, StreamHooks, Usage } from '../types.js';
+import type { StreamError } from '../shared/sse-error-event.js';
+import type { CallContext, Usage } from '../types.js';
 import { mapFinishReason, type OpenAIFinishReason, toolCallFailed } from './finish-reason.js';
 import { type GoogleError, readGoogleError } from './google-error.js';
 import { completionId, type PartView, viewResponse } from './read-candidates.js';
-import { type ChunkMeta, DONE, deltaChunk, toolCallDelta, usageChunk } from './stream-chunks.js';
+import { type ChunkMeta, deltaChunk, toolCallDelta, usageChunk } from './stream-chunks.js';
 import { googleErrorToGateway } from './to-error.js';
 import { newToolCallId } from './tool-call-id.js';
 
@@ -29,42 +31,22 @@ const NOT_JSON: StreamError = {
   code: 'upstream_invalid_chunk',
 };
 
-/** The stream's state machine, fed one SSE data payload at a time; `take` drains what to send. */
+/** The stream's state machine, fed one SSE data payload at a time, writing to the relay's output. */
 export interface Translator {
-  readonly ended: boolean;
   event(data: string): void;
-  end(): void;
-  take(): string;
+  /** The upstream stopped and the stream has not ended: end it cleanly if the answer is whole. */
+  end(cause: StreamError | undefined): void;
 }
 
 export function createTranslator(
   call: CallContext,
-  hooks: StreamHooks,
+  out: RelayOutput,
   strayError: () => GoogleError | undefined,
 ): Translator {
   let meta: ChunkMeta | undefined;
-  let ended = false;
   let finish: OpenAIFinishReason | undefined;
   let toolCalls = 0;
   let usage: Usage | undefined;
-  let usageReported = false;
-  let out = '';
-
-  function reportUsage(): void {
-    if (!usage || usageReported) return;
-    usageReported = true;
-    try {
-      hooks.onUsage(usage);
-    } catch {
-      // Accounting must never break the client's stream.
-    }
-  }
-
-  function fail(err: StreamError): void {
-    out += new TextDecoder().decode(errorEvent(err));
-    ended = true;
-    reportUsage();
-  }
 
   function upstreamError(err: GoogleError): StreamError {
     return googleErrorToGateway(err.code ?? 502, new Headers(), err, call);
@@ -72,13 +54,14 @@ export function createTranslator(
 
   function part(m: ChunkMeta, p: PartView): void {
     if (p.kind === 'call') {
-      out += deltaChunk(m, toolCallDelta(toolCalls++, newToolCallId(p.signature), p.name, p.args));
+      out.writeText(deltaChunk(m, toolCallDelta(toolCalls++, newToolCallId(p.signature), p.name, p.args)));
     } else if (p.text !== '') {
-      out += deltaChunk(m, p.kind === 'text' ? { content: p.text } : { reasoning_content: p.text });
+      out.writeText(deltaChunk(m, p.kind === 'text' ? { content: p.text } : { reasoning_content: p.text }));
     }
   }
 
-  function onEvent(data: string): void {
+  function event(data: string): void {
+    if (out.ended) return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(data);
@@ -87,7 +70,7 @@ export function createTranslator(
     }
     const failure = readGoogleError(parsed);
     if (failure || !isRecord(parsed)) {
-      fail(failure ? upstreamError(failure) : NOT_JSON);
+      out.fail(failure ? upstreamError(failure) : NOT_JSON);
       return;
     }
     const view = viewResponse(parsed);
@@ -98,9 +81,12 @@ export function createTranslator(
         model: view.modelVersion ?? call.upstreamModel,
         includeUsage: call.includeUsage,
       };
-      out += deltaChunk(meta, { role: 'assistant', content: '' });
+      out.writeText(deltaChunk(meta, { role: 'assistant', content: '' }));
     }
-    if (view.usage) usage = view.usage;
+    if (view.usage) {
+      usage = view.usage;
+      out.trackUsage(usage);
+    }
     if (view.blockReason) finish = 'content_filter';
     const candidate = view.candidates.find((c) => c.index === 0);
     if (!candidate) return;
@@ -108,63 +94,22 @@ export function createTranslator(
     if (candidate.finishReason) {
       const outcome = mapFinishReason(candidate.finishReason, toolCalls > 0);
       if ('reason' in outcome) finish = outcome.reason;
-      else fail(toolCallFailed(outcome.error));
+      else out.fail(toolCallFailed(outcome.error));
     }
   }
 
-  function interruption(): StreamError | undefined {
-    try {
-      const err = hooks.interruption();
-      return err ? { message: err.message, type: err.type, code: err.code } : undefined;
-    } catch {
-      return INCOMPLETE;
-    }
-  }
-
-  /** Why the stream cannot end cleanly, if it cannot. */
-  function endFailure(): StreamError | undefined {
+  /** A JSON error that arrived outside SSE framing beats any other reason; then the cause. */
+  function end(cause: StreamError | undefined): void {
     const stray = strayError();
-    if (stray) return upstreamError(stray);
-    return interruption() ?? (meta && finish ? undefined : INCOMPLETE);
-  }
-
-  function end(): void {
-    const failure = endFailure();
-    if (failure || !meta || !finish) {
-      fail(failure ?? INCOMPLETE);
-      return;
+    if (stray) out.fail(upstreamError(stray));
+    else if (cause || !meta || !finish)
+      return; // the envelope fails with the cause, or as incomplete
+    else {
+      out.writeText(deltaChunk(meta, {}, finish));
+      if (meta.includeUsage && usage) out.writeText(usageChunk(meta, usage));
+      out.done();
     }
-    out += deltaChunk(meta, {}, finish);
-    reportUsage();
-    if (meta.includeUsage && usage) out += usageChunk(meta, usage);
-    out += DONE;
-    ended = true;
   }
 
-  return {
-    get ended() {
-      return ended;
-    },
-    event(data: string) {
-      if (ended) return;
-      try {
-        onEvent(data);
-      } catch {
-        fail(INCOMPLETE);
-      }
-    },
-    end() {
-      if (ended) return;
-      try {
-        end();
-      } catch {
-        fail(INCOMPLETE);
-      }
-    },
-    take() {
-      const text = out;
-      out = '';
-      return text;
-    },
-  };
+  return { event, end };
 }

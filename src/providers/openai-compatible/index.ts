@@ -6,13 +6,13 @@
 import type { ProviderAdapter } from '../types.js';
 import { buildRequest, verifyKeyRequest } from './build-request.js';
 import { readResponse } from './read-response.js';
-import { createStreamRelay } from './stream-transform.js';
+import { streamRelay } from './stream-relay.js';
 import { toError } from './to-error.js';
 
 export const openAICompatibleAdapter: ProviderAdapter = {
   buildRequest,
   readResponse,
-  streamRelay: createStreamRelay,
+  streamRelay,
   toError,
   verifyKeyRequest,
 };

@@ -22,7 +22,8 @@ function counts(value: unknown): Record<string, number> | undefined {
 
 /**
  * A usage report as our `Usage`, or undefined when `value` has no token count at all. Missing
- * counts are 0 and a missing total is their sum; fields beyond OpenAI's are not kept.
+ * counts are 0 and a missing total is their sum; of the fields beyond OpenAI's only OpenRouter's
+ * `cost` is kept (it is what the call cost, in USD).
  */
 export function toUsage(value: unknown): Usage | undefined {
   if (!isRecord(value)) return undefined;
@@ -39,5 +40,6 @@ export function toUsage(value: unknown): Usage | undefined {
   if (promptDetails) usage.prompt_tokens_details = promptDetails;
   const completionDetails = counts(value.completion_tokens_details);
   if (completionDetails) usage.completion_tokens_details = completionDetails;
+  if (isCount(value.cost)) usage.cost = value.cost;
   return usage;
 }

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clientStream } from '../../../src/chat/client-stream.js';
-import type { GatewayError } from '../../../src/errors.js';
 import type { StreamRelay, UpstreamResponse } from '../../../src/providers/types.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -61,17 +60,17 @@ function fakeUpstream() {
   };
 }
 
-/** A relay that echoes each chunk in brackets, drops `skip`, and ends with the interruption code or END. */
-function echoRelay(interruption: () => GatewayError | undefined, log: string[]): StreamRelay {
+/** A relay that echoes each chunk in brackets, drops `skip`, and ends with the cause's code or END. */
+function echoRelay(log: string[]): StreamRelay {
   return {
     push(chunk) {
       const s = text(chunk);
       log.push(`push ${s}`);
       return s === 'skip' ? undefined : utf8(`[${s}]`);
     },
-    finish() {
+    finish(cause) {
       log.push('finish');
-      return utf8(`<${interruption()?.code ?? 'END'}>`);
+      return utf8(`<${cause?.code ?? 'END'}>`);
     },
   };
 }
@@ -84,7 +83,7 @@ function setup(idleTimeoutMs = 1_000) {
   const stream = clientStream(up.res, {
     idleTimeoutMs,
     abortUpstream,
-    relay: (interruption) => echoRelay(interruption, log),
+    relay: echoRelay(log),
     onEnd: (outcome) => {
       log.push(`end ${outcome}`);
       ends.push(outcome);

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { ALL_SCOPES } from '../../../src/auth/scopes.js';
 import type { AppEnv } from '../../../src/http/app-env.js';
 import { onError } from '../../../src/http/error-response.js';
 import { formatResetDuration, rateLimit } from '../../../src/limits/rate-limit-middleware.js';
@@ -13,7 +14,12 @@ function appWith(limiter: RateLimiter, rpm: number, opts: Parameters<typeof rate
   const app = new Hono<AppEnv>();
   app.onError(onError(silentLogger));
   app.use('*', async function fakeCaller(c, next) {
-    c.set('caller', { userId: c.req.header('x-test-user') ?? 'user-alice', via: 'jwt' });
+    c.set('caller', {
+      userId: c.req.header('x-test-user') ?? 'user-alice',
+      via: 'jwt',
+      scopes: ALL_SCOPES,
+      systemKey: true,
+    });
     await next();
   });
   app.use('*', rateLimit(limiter, rpm, opts));

@@ -20,6 +20,7 @@ const row = (id: string, provider: SealedKey['provider'] = 'openai'): SealedKey 
   keyName: null,
   keyPreview: 'sk-...abcd',
   encryptedKey: `v1.k.sealed-${id}`,
+  monthlyBudgetUsd: null,
 });
 
 function manualClock(start = 1_000) {
@@ -207,7 +208,7 @@ describe('pickKey with the cache, on a real SQLite file and vault', () => {
       keyRows,
     };
     const route = routeModel('openai/gpt-4o');
-    const first = await pickKey(deps, userId, 'openai/gpt-4o', route);
+    const first = await pickKey(deps, { userId, systemKey: true }, 'openai/gpt-4o', route);
     expect(first.apiKey).toBe(plaintext);
     const held = keyRows.get(userId, ['openai', 'openrouter'])!;
     expect(held).toHaveLength(1);
@@ -217,10 +218,10 @@ describe('pickKey with the cache, on a real SQLite file and vault', () => {
 
     // Another instance deactivates the key: within the TTL this one still uses its copy …
     await db.updateTable('api_keys').set({ is_active: 0 }).where('user_id', '=', userId).execute();
-    expect((await pickKey(deps, userId, 'openai/gpt-4o', route)).apiKey).toBe(plaintext);
+    expect((await pickKey(deps, { userId, systemKey: true }, 'openai/gpt-4o', route)).apiKey).toBe(plaintext);
     // … and once the TTL has passed it reads the database again.
     t.advance(2_000);
-    await expect(pickKey(deps, userId, 'openai/gpt-4o', route)).rejects.toMatchObject({
+    await expect(pickKey(deps, { userId, systemKey: true }, 'openai/gpt-4o', route)).rejects.toMatchObject({
       status: 403,
       code: 'no_key_available',
     });

@@ -4,9 +4,9 @@ import { chatRequestSchema } from '../../../../src/chat/schema.js';
 import { GatewayError } from '../../../../src/errors.js';
 import { buildRequest } from '../../../../src/providers/anthropic/build-request.js';
 import { readResponse } from '../../../../src/providers/anthropic/read-response.js';
-import { streamRelay } from '../../../../src/providers/anthropic/stream-transform.js';
-import { relayTransform } from '../../../../src/providers/relay-transform.js';
+import { streamRelay } from '../../../../src/providers/anthropic/stream-relay.js';
 import type { ChatRequest } from '../../../../src/providers/types.js';
+import { relayTransform } from '../../../helpers/relay-transform.js';
 import { anthropicCall, dataOf, fixtureText, pieces, recordingHooks, runTransform, utf8 } from './helpers.js';
 
 const PNG =

@@ -4,9 +4,9 @@ import { chatRequestSchema } from '../../../../src/chat/schema.js';
 import { GatewayError } from '../../../../src/errors.js';
 import { buildRequest } from '../../../../src/providers/google/build-request.js';
 import { readResponse } from '../../../../src/providers/google/read-response.js';
-import { streamRelay } from '../../../../src/providers/google/stream-transform.js';
-import { relayTransform } from '../../../../src/providers/relay-transform.js';
+import { streamRelay } from '../../../../src/providers/google/stream-relay.js';
 import type { ChatRequest } from '../../../../src/providers/types.js';
+import { relayTransform } from '../../../helpers/relay-transform.js';
 import { GOOGLE_KEY, googleCall, recordingHooks, runTransform, utf8 } from './helpers.js';
 
 const PNG =

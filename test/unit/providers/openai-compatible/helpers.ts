@@ -48,11 +48,13 @@ export function callContext(overrides: Partial<CallContext> = {}): CallContext {
 
 export interface RecordingHooks extends StreamHooks {
   usages: Usage[];
+  /** Why the upstream stopped early, handed to the relay's `finish` by the test's driver. */
+  cause: GatewayError | undefined;
 }
 
-export function recordingHooks(interruption?: GatewayError): RecordingHooks {
+export function recordingHooks(cause?: GatewayError): RecordingHooks {
   const usages: Usage[] = [];
-  return { usages, onUsage: (u) => usages.push(u), interruption: () => interruption };
+  return { usages, onUsage: (u) => usages.push(u), cause };
 }
 
 /** Cuts bytes into pieces of `size` (1 = one byte at a time). */

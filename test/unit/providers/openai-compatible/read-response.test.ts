@@ -28,7 +28,7 @@ describe('readResponse', () => {
     });
   });
 
-  it("keeps OpenRouter's extra fields in the body but only OpenAI's in the usage it reports", () => {
+  it("keeps OpenRouter's extra fields in the body; the usage it reports has OpenAI's fields and OpenRouter's cost", () => {
     const text = fixtureText('openrouter/chat-completion.json');
     const { body, usage } = readResponse(text, openrouter);
     expect(body).toBe(text);
@@ -38,6 +38,7 @@ describe('readResponse', () => {
       total_tokens: 18,
       prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
       completion_tokens_details: { reasoning_tokens: 0, image_tokens: 0 },
+      cost: 0.0000045,
     });
   });
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../../../src/errors.js';
-import { streamRelay } from '../../../../src/providers/anthropic/stream-transform.js';
-import { relayTransform } from '../../../../src/providers/relay-transform.js';
+import { streamRelay } from '../../../../src/providers/anthropic/stream-relay.js';
 import type { CallContext } from '../../../../src/providers/types.js';
+import { relayTransform } from '../../../helpers/relay-transform.js';
 import {
   anthropicCall,
   anthropicKey,
@@ -28,7 +28,7 @@ afterEach(() => {
 
 async function translate(input: string | Uint8Array[], call = streaming(), hooks = recordingHooks()) {
   const chunks = typeof input === 'string' ? [utf8(input)] : input;
-  const out = await runTransform(relayTransform(streamRelay(call, hooks)), chunks);
+  const out = await runTransform(relayTransform(streamRelay(call, hooks), hooks.cause), chunks);
   const events = dataOf(out.text);
   const done = events.at(-1) === '[DONE]';
   const json = events.filter((e) => e !== '[DONE]').map((e) => JSON.parse(e));
@@ -246,7 +246,7 @@ describe('streamRelay: failures end the stream with an error event and no [DONE]
     ]);
   });
 
-  it('ends a cut stream with the interruption the guard reports', async () => {
+  it('ends a cut stream with the cause the client stream hands to finish', async () => {
     const cut = new GatewayError(
       502,
       'upstream_error',

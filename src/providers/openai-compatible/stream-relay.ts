@@ -4,32 +4,25 @@
  * with CRs or other field lines) unless a cheap test says it may carry usage or an error; only
  * then is it parsed, and only a chunk that must change is re-serialised:
  * - comment lines (`: OPENROUTER PROCESSING`) and `event:` lines are dropped;
- * - usage goes to `hooks.onUsage`; if the client did not ask for it, a usage-only chunk is dropped
+ * - each usage report goes to `hooks.onUsage` as it comes; if the client did not ask for it, a usage-only chunk is dropped
  *   and usage riding on a chunk with choices is cut out of it;
  * - an upstream error (truthy `error`, a choice finishing with `"error"`, an `event: error`) becomes
  *   our one final error event; nothing after it, or after `[DONE]`, is forwarded;
  * - an upstream that ends without either gets an error event, never a clean end.
- * A bad chunk is data, not a throw: nothing here throws into the stream.
+ * A bad chunk is data, not a throw; the envelope (createRelay) owns the ending, usage reporting
+ * and throw-safety.
  */
-
 import { type ErrorCode, type UpstreamCode, upstreamFailed } from '../../errors.js';
-import { ByteQueue } from '../shared/byte-queue.js';
+import { createRelay, type RelayHandlers, type RelayOutput } from '../shared/create-relay.js';
 import { pickMessage, safeMessage } from '../shared/error-body.js';
 import { providerLabel } from '../shared/providers.js';
-import { isRecord } from '../shared/records.js';
-import {
-  errorEvent,
-  STREAM_INCOMPLETE as INCOMPLETE,
-  RELAY_FAILED,
-  type StreamError,
-} from '../shared/sse-error-event.js';
+import { isRecord, parseObject } from '../shared/records.js';
 import type { CallContext, StreamHooks, StreamRelay } from '../types.js';
 import { embeddedError } from './embedded-error.js';
 import { type SseEvent, SseEventSplitter } from './sse-events.js';
 import { toUsage } from './usage.js';
 
 const encoder = new TextEncoder();
-const DONE_EVENT = encoder.encode('data: [DONE]\n\n');
 const DONE = '[DONE]';
 
 /**
@@ -42,50 +35,26 @@ const DONE = '[DONE]';
  */
 const MAY_MATTER = /"(?:usage"\s*:\s*\{|error"\s*:|finish_reason"\s*:\s*"error")/;
 
-/** The payload as a JSON object, or undefined when it is not one (a bad chunk is data). */
-function parseObject(data: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(data);
-    return isRecord(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Re-frames a data payload: one `data:` line per line of it, then the blank line. */
 function dataEvent(data: string): Uint8Array {
   return encoder.encode(`data: ${data.includes('\n') ? data.replaceAll('\n', '\ndata: ') : data}\n\n`);
 }
 
-export function createStreamRelay(call: CallContext, hooks: StreamHooks): StreamRelay {
+export function streamRelay(call: CallContext, hooks: StreamHooks): StreamRelay {
+  return createRelay(hooks, (out) => relayEvents(call, out));
+}
+
+function relayEvents(call: CallContext, out: RelayOutput): RelayHandlers {
   const name = providerLabel(call.provider);
   const splitter = new SseEventSplitter();
-  const out = new ByteQueue();
-  /** `[DONE]` or an error event has been emitted: the client stream is finished. */
-  let ended = false;
-
-  function end(err: StreamError): void {
-    out.push(errorEvent(err));
-    ended = true;
-  }
 
   function upstreamFailure(message: string | undefined, code: ErrorCode | UpstreamCode): void {
     const text = message ? safeMessage(message, call.apiKey) : 'the generation failed';
-    end(upstreamFailed(`${name}: ${text}`, code));
+    out.fail(upstreamFailed(`${name}: ${text}`, code));
   }
 
   function forward(event: SseEvent, data: string): void {
-    out.push(event.canonical ? event.raw : dataEvent(data));
-  }
-
-  function reportUsage(value: unknown): void {
-    const usage = toUsage(value);
-    if (!usage) return;
-    try {
-      hooks.onUsage(usage);
-    } catch {
-      // Accounting must never break the client's stream.
-    }
+    out.write(event.canonical ? event.raw : dataEvent(data));
   }
 
   /** `event: error`: whatever its data holds is the error. */
@@ -98,7 +67,8 @@ export function createStreamRelay(call: CallContext, hooks: StreamHooks): Stream
   /** A payload that may carry usage or an error; `chunk` is its parse. */
   function inspect(event: SseEvent, data: string, chunk: Record<string, unknown>): void {
     const usage = isRecord(chunk.usage) ? chunk.usage : undefined;
-    if (usage) reportUsage(usage);
+    const seen = usage ? toUsage(usage) : undefined;
+    if (seen) out.reportUsage(seen);
     const failure = embeddedError(chunk, call.apiKey);
     if (failure) upstreamFailure(failure.message, failure.code);
     else if (!usage || call.includeUsage) forward(event, data);
@@ -106,19 +76,16 @@ export function createStreamRelay(call: CallContext, hooks: StreamHooks): Stream
       // The client did not ask for usage (we asked on its behalf): cut it out of this chunk. A
       // usage-only chunk (`choices: []`) is dropped whole.
       delete chunk.usage;
-      out.push(encoder.encode(`data: ${JSON.stringify(chunk)}\n\n`));
+      out.write(encoder.encode(`data: ${JSON.stringify(chunk)}\n\n`));
     }
   }
 
   function onEvent(event: SseEvent): void {
     const { data } = event;
-    if (ended) return;
+    if (out.ended) return;
     if (event.event === 'error') namedError(data);
-    else if (data === DONE) {
-      // As received when already canonical; else a copy, since whoever reads may keep or transfer it.
-      out.push(event.canonical ? event.raw : DONE_EVENT.slice());
-      ended = true;
-    } else if (data !== undefined) {
+    else if (data === DONE) out.done(event.canonical ? event.raw : undefined);
+    else if (data !== undefined) {
       // (undefined: comments, bare `event:`/`id:`/`retry:` lines; dropped)
       const chunk = MAY_MATTER.test(data) ? parseObject(data) : undefined;
       if (chunk) inspect(event, data, chunk);
@@ -136,33 +103,8 @@ export function createStreamRelay(call: CallContext, hooks: StreamHooks): Stream
     }
   }
 
-  function interruption(): StreamError {
-    try {
-      const err = hooks.interruption();
-      return err ? { message: err.message, type: err.type, code: err.code } : INCOMPLETE;
-    } catch {
-      return INCOMPLETE;
-    }
-  }
-
   return {
-    push(chunk) {
-      if (ended) return undefined;
-      try {
-        splitter.push(chunk, onEvent);
-      } catch {
-        if (!ended) end(RELAY_FAILED);
-      }
-      return out.take();
-    },
-    finish() {
-      try {
-        if (!ended) splitter.finish(onIncomplete);
-        if (!ended) end(interruption());
-      } catch {
-        if (!ended) end(RELAY_FAILED);
-      }
-      return out.take();
-    },
+    push: (chunk) => splitter.push(chunk, onEvent),
+    flush: () => splitter.finish(onIncomplete),
   };
 }

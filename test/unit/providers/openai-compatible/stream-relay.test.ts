@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../../../src/errors.js';
-import { createStreamRelay } from '../../../../src/providers/openai-compatible/stream-transform.js';
-import { relayTransform } from '../../../../src/providers/relay-transform.js';
+import { streamRelay } from '../../../../src/providers/openai-compatible/stream-relay.js';
 import type { CallContext } from '../../../../src/providers/types.js';
+import { relayTransform } from '../../../helpers/relay-transform.js';
 import {
   callContext,
   dataOf,
@@ -40,7 +40,7 @@ async function transformText(
   hooks = recordingHooks(),
 ) {
   const bytes = typeof text === 'string' ? utf8(text) : text;
-  const out = await runTransform(relayTransform(createStreamRelay(call, hooks)), [bytes]);
+  const out = await runTransform(relayTransform(streamRelay(call, hooks), hooks.cause), [bytes]);
   return { ...out, usages: hooks.usages };
 }
 
@@ -57,14 +57,13 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-describe('createStreamRelay on an OpenAI stream', () => {
+describe('streamRelay on an OpenAI stream', () => {
   it('forwards the whole stream byte for byte, as the very input chunk, when the client asked for usage', async () => {
     const input = fixtureBytes('openai/stream-with-usage.sse');
     const hooks = recordingHooks();
-    const out = await runTransform(
-      relayTransform(createStreamRelay(callContext({ includeUsage: true }), hooks)),
-      [input],
-    );
+    const out = await runTransform(relayTransform(streamRelay(callContext({ includeUsage: true }), hooks)), [
+      input,
+    ]);
     expect(out.bytes).toEqual(input);
     expect(out.chunks).toHaveLength(1);
     expect(out.chunks[0]?.buffer).toBe(input.buffer);
@@ -94,7 +93,7 @@ describe('createStreamRelay on an OpenAI stream', () => {
       const whole = await transformText(input, callContext({ includeUsage }));
       const hooks = recordingHooks();
       const cut = await runTransform(
-        relayTransform(createStreamRelay(callContext({ includeUsage }), hooks)),
+        relayTransform(streamRelay(callContext({ includeUsage }), hooks)),
         pieces(input, size),
       );
       expect(cut.text).toBe(whole.text);
@@ -174,7 +173,7 @@ describe('createStreamRelay on an OpenAI stream', () => {
   });
 });
 
-describe('createStreamRelay on an OpenRouter stream', () => {
+describe('streamRelay on an OpenRouter stream', () => {
   it('drops the processing comments and forwards the usage chunk as is when the client asked for usage', async () => {
     const input = fixtureText('openrouter/stream-with-usage.sse');
     const out = await transformText(input, openrouter({ includeUsage: true }));
@@ -187,6 +186,7 @@ describe('createStreamRelay on an OpenRouter stream', () => {
         total_tokens: 18,
         prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
         completion_tokens_details: { reasoning_tokens: 0, image_tokens: 0 },
+        cost: 0.0000045,
       },
     ]);
   });
@@ -245,7 +245,7 @@ describe('createStreamRelay on an OpenRouter stream', () => {
   });
 });
 
-describe('createStreamRelay on a Meta stream', () => {
+describe('streamRelay on a Meta stream', () => {
   it('forwards the chunks and drops the usage-only chunk the client did not ask for', async () => {
     const input = fixtureText('meta/stream-with-usage.sse');
     const meta = callContext({ provider: 'meta', apiKey: keys.meta, includeUsage: false });
@@ -255,7 +255,7 @@ describe('createStreamRelay on a Meta stream', () => {
   });
 });
 
-describe('createStreamRelay on odd input', () => {
+describe('streamRelay on odd input', () => {
   it('forwards a non-JSON chunk untouched, whether or not it looked worth parsing', async () => {
     const input = 'data: hello world\n\ndata: {"usage": {broken\n\ndata: [DONE]\n\n';
     const out = await transformText(input);
@@ -290,7 +290,7 @@ describe('createStreamRelay on odd input', () => {
       throw new Error('accounting down');
     };
     const input = fixtureText('openai/stream-with-usage.sse');
-    const out = await runTransform(relayTransform(createStreamRelay(callContext(), hooks)), [utf8(input)]);
+    const out = await runTransform(relayTransform(streamRelay(callContext(), hooks)), [utf8(input)]);
     expect(out.text).toBe(input);
   });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../../src/errors.js';
-import { streamRelay } from '../../../../src/providers/google/stream-transform.js';
+import { streamRelay } from '../../../../src/providers/google/stream-relay.js';
 import { signatureOf } from '../../../../src/providers/google/tool-call-id.js';
-import { relayTransform } from '../../../../src/providers/relay-transform.js';
 import type { CallContext } from '../../../../src/providers/types.js';
+import { relayTransform } from '../../../helpers/relay-transform.js';
 import {
   events,
   FINISH_CASES,
@@ -29,11 +29,11 @@ interface Chunk {
 async function run(
   input: string | Uint8Array | Uint8Array[],
   call: CallContext = googleCall(),
-  interruption?: GatewayError,
+  cause?: GatewayError,
 ) {
-  const hooks = recordingHooks(interruption);
+  const hooks = recordingHooks(cause);
   const chunks = Array.isArray(input) ? input : [typeof input === 'string' ? utf8(input) : input];
-  const out = await runTransform(relayTransform(streamRelay(call, hooks)), chunks);
+  const out = await runTransform(relayTransform(streamRelay(call, hooks), hooks.cause), chunks);
   return { ...out, events: events(out.text), usages: hooks.usages };
 }
 
@@ -321,7 +321,6 @@ describe('streamRelay for Gemini', () => {
       onUsage: () => {
         throw new Error('db down');
       },
-      interruption: () => undefined,
     };
     const out = await runTransform(relayTransform(streamRelay(googleCall(), hooks)), [
       fixture('stream-text.sse'),

@@ -9,24 +9,19 @@
  * `ping` and unknown events are skipped; a payload that is not JSON is data, not a throw: it is
  * skipped too, except on an `error` event, which ends the stream either way.
  * The only clean end is `message_stop`; a stream that ends without it (cut connection, idle
- * upstream: `hooks.interruption()`) ends with an error event and no `[DONE]`.
+ * upstream: the cause handed to `finish`) ends with an error event and no `[DONE]`.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { ByteQueue } from '../shared/byte-queue.js';
+import { createRelay } from '../shared/create-relay.js';
 import { parseObject } from '../shared/records.js';
-import {
-  STREAM_INCOMPLETE as INCOMPLETE,
-  RELAY_FAILED,
-  type StreamError,
-} from '../shared/sse-error-event.js';
 import type { CallContext, StreamHooks, StreamRelay } from '../types.js';
 import { onBlockDelta, onBlockStart } from './stream-block-events.js';
 import { onErrorEvent, onMessageDelta, onMessageStart, onMessageStop } from './stream-message-events.js';
-import { createStreamState, fail, type StreamState } from './stream-state.js';
+import { createStreamState, type StreamState } from './stream-state.js';
 
 /** One upstream event. */
 function onEvent(s: StreamState, event: EventSourceMessage): void {
-  if (s.ended) return;
+  if (s.out.ended) return;
   const data = parseObject(event.data);
   const name = event.event ?? (typeof data?.type === 'string' ? data.type : undefined);
   if (name === 'error') onErrorEvent(s, data, event.data);
@@ -55,43 +50,15 @@ function dispatch(s: StreamState, name: string | undefined, data: Record<string,
   }
 }
 
-/** The upstream ended: if no message_stop came, the reason it stopped, as the final error event. */
-function onEnd(s: StreamState): void {
-  if (s.ended) return;
-  let err: StreamError = INCOMPLETE;
-  try {
-    const cause = s.hooks.interruption();
-    if (cause) err = { message: cause.message, type: cause.type, code: cause.code };
-  } catch {
-    // keep INCOMPLETE
-  }
-  fail(s, err);
-}
-
 export function streamRelay(call: CallContext, hooks: StreamHooks): StreamRelay {
-  // What one upstream chunk produces leaves as one chunk.
-  const out = new ByteQueue();
-  const state = createStreamState(call, hooks, (bytes) => out.push(bytes));
-  const decoder = new TextDecoder();
-  const parser = createParser({ onEvent: (event) => onEvent(state, event) });
-  const step = (work: () => void): Uint8Array | undefined => {
-    try {
-      work();
-    } catch {
-      if (!state.ended) fail(state, RELAY_FAILED);
-    }
-    return out.take();
-  };
-  return {
-    push(chunk) {
-      if (state.ended) return undefined;
-      return step(() => parser.feed(decoder.decode(chunk, { stream: true })));
-    },
-    finish() {
-      return step(() => {
-        if (!state.ended) parser.feed(decoder.decode());
-        onEnd(state);
-      });
-    },
-  };
+  return createRelay(hooks, (out) => {
+    const state = createStreamState(call, out);
+    const decoder = new TextDecoder();
+    const parser = createParser({ onEvent: (event) => onEvent(state, event) });
+    return {
+      push: (chunk) => parser.feed(decoder.decode(chunk, { stream: true })),
+      flush: () => parser.feed(decoder.decode()),
+      // No end of its own: without message_stop the envelope ends with the cause or as incomplete.
+    };
+  });
 }
