@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { readEnvFile } from '../src/node/env-file.js';
+import { openDatabase, readMigrations } from '../src/node/node-db.js';
 import { migrate } from '../src/store/migrate.js';
-import { openDatabase, readMigrations } from '../src/store/node-db.js';
 import { createVault } from '../src/vault/index.js';
 import { rewrapAll } from '../src/vault/rewrap.js';
 

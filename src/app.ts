@@ -58,7 +58,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     (id, at) => touchToken(deps.db, id, at),
     () => logger.warn('could not record token use'),
   );
-  const usage = createUsageRecorder({ db: deps.db, logger });
+  const usage = createUsageRecorder({ db: deps.db, dialect: deps.dialect, logger });
   const telemetry = createChatTelemetry({
     db: deps.db,
     metrics,

@@ -77,6 +77,7 @@ const envSchema = z.object({
   REQUEST_TIMEOUT_MS: intInRange(30_000, 100, 3_600_000),
   CORS_ORIGINS: csv,
   KEY_CACHE_TTL_MS: intInRange(2_000, 0, 60_000),
+  SHUTDOWN_GRACE_MS: intInRange(20_000, 0, 3_600_000),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
   JWT_MAX_AGE: z.preprocess(
     emptyAsUndefined,
@@ -140,6 +141,8 @@ export interface Config {
   corsOrigins: string[];
   /** How long a user's sealed key rows may be served from memory; 0 = always read the database. */
   keyCacheTtlMs: number;
+  /** On SIGTERM/SIGINT, how long open streams may run on before they are ended (Node). */
+  shutdownGraceMs: number;
   logLevel: LogLevel;
   /** When set, /metrics is served on this port only, not on the public one. */
   metricsPort: number | undefined;
@@ -202,6 +205,7 @@ export function loadConfig(env: Env): Config {
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     corsOrigins: e.CORS_ORIGINS,
     keyCacheTtlMs: e.KEY_CACHE_TTL_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
     metricsPort: e.METRICS_PORT,
     systemKey: {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
+import type { Lifecycle } from './ops/lifecycle.js';
 import type { Logger } from './ops/logger.js';
 import type { UpstreamClient } from './providers/types.js';
 import type { Database, Dialect } from './store/schema.js';
@@ -19,6 +20,8 @@ export interface Deps {
   clock: () => Date;
   /** How upstream providers are called: undici on Node, fetch on Workers. */
   upstream: UpstreamClient;
+  /** Set by an entry that can stop gracefully (Node): readiness and open streams follow it. */
+  lifecycle?: Lifecycle;
   /** The operator's PRICES_FILE, read by the Node entry; merged over the bundled price table. */
   priceOverrides?: PriceFile;
 }

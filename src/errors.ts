@@ -76,6 +76,7 @@ export type ErrorCode =
   | 'internal_error'
   | 'stored_key_unreadable'
   | 'database_unavailable'
+  | 'gateway_shutting_down'
   | 'stream_relay_failed'
   // the provider (mapped by its adapter)
   | 'provider_key_rejected'
@@ -280,8 +281,20 @@ export const storedKeyUnreadable = (what: string) =>
     final,
   );
 
+/** The database does not answer (refused, timed out, gone): clients may retry in a few seconds. */
 export const databaseUnavailable = () =>
-  new GatewayError(503, 'service_unavailable', 'database_unavailable', 'Database is not reachable.');
+  new GatewayError(
+    503,
+    'service_unavailable',
+    'database_unavailable',
+    'The gateway cannot reach its database; retry shortly.',
+    { headers: { 'retry-after': '5' } },
+  );
+
+/** The process is stopping: `/readyz`, and a stream that outlived the grace period (its final event). */
+export const gatewayShuttingDown = (
+  message = 'The gateway is restarting; the answer was cut short. Retry the request.',
+) => new GatewayError(503, 'service_unavailable', 'gateway_shutting_down', message);
 
 // ── The provider ────────────────────────────────────────────────────────────────────────────
 

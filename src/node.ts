@@ -26,17 +26,36 @@ async function main(): Promise<void> {
   const gateway = await startGateway(config);
   console.warn(`byok-gateway listening on ${gateway.url}`);
 
+  let stopping = false;
   const stop = (signal: string) => {
-    console.warn(`byok-gateway: ${signal} received, shutting down`);
-    const force = setTimeout(() => process.exit(1), 10_000);
+    if (stopping) {
+      // A second signal (Ctrl-C twice) means now.
+      console.warn(`byok-gateway: ${signal} again, exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.warn(
+      `byok-gateway: ${signal} received; finishing open requests (streams up to ${config.shutdownGraceMs} ms)`,
+    );
+    // Past the grace period, cut streams get a moment for their error event, then the rest is dropped.
+    const force = setTimeout(() => {
+      console.error('byok-gateway: could not stop in time, exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs + 15_000);
     force.unref();
     gateway.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        console.warn('byok-gateway: stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error(`byok-gateway: shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      },
     );
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((err: unknown) => {

@@ -13,7 +13,6 @@ export interface ChatCallSummary extends CallEnd {
 
 /** Where chat calls report to; built once per app (metrics, logs, lastUsedAt, usage). */
 export interface ChatTelemetry {
-  onKeyUsed(userId: string, keyId: string): void;
   onDecryptFailure(): void;
   onStreamOpen(provider: Provider): void;
   onStreamClose(provider: Provider): void;

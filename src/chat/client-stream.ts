@@ -1,4 +1,9 @@
-import { type GatewayError, upstreamIdleTimeout, upstreamStreamInterrupted } from '../errors.js';
+import {
+  type GatewayError,
+  gatewayShuttingDown,
+  upstreamIdleTimeout,
+  upstreamStreamInterrupted,
+} from '../errors.js';
 import type { StreamRelay, UpstreamResponse } from '../providers/types.js';
 
 /**
@@ -7,10 +12,14 @@ import type { StreamRelay, UpstreamResponse } from '../providers/types.js';
  * chunk yields nothing). High-water mark 0: nothing is read ahead of the client.
  *
  * A cut connection or an idle upstream ends the stream with `relay.finish(cause)`, which the
- * relay turns into a final error event; a clean end is `relay.finish()`. Cancelling (the client went away) aborts the upstream at once. `onEnd` fires once.
+ * relay turns into a final error event; a clean end is `relay.finish()`. Cancelling (the client went
+ * away) aborts the upstream at once. When `stopSignal` aborts (the process stops), the upstream is
+ * cut and the stream ends with `gateway_shutting_down`. `onEnd` fires once.
  */
 export interface ClientStreamOptions {
   idleTimeoutMs: number;
+  /** Aborted when the process stops for good: the stream ends with `gateway_shutting_down`. */
+  stopSignal?: AbortSignal | undefined;
   abortUpstream: () => void;
   /** The adapter's relay for this response. */
   relay: StreamRelay;
@@ -26,14 +35,26 @@ export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): 
   let lastChunkAt = Date.now();
   let ended = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Set when the process stops for good: the cause the stream ends with, whatever the read does. */
+  let stopCause: GatewayError | undefined;
   const { relay } = opts;
 
   const end = (outcome: 'done' | 'interrupted' | 'cancelled') => {
     if (ended) return;
     ended = true;
     clearTimeout(timer);
+    opts.stopSignal?.removeEventListener('abort', stopForShutdown);
     opts.onEnd(outcome);
   };
+
+  // The upstream is cut like an idle one; the pending read fails and the relay ends with the cause.
+  function stopForShutdown() {
+    stopCause = gatewayShuttingDown();
+    opts.abortUpstream();
+    res.cancel();
+  }
+  if (opts.stopSignal?.aborted) stopForShutdown();
+  else opts.stopSignal?.addEventListener('abort', stopForShutdown, { once: true });
 
   /** The client is gone (or the relay broke its word and threw): stop the upstream now. */
   const stopUpstream = () => {
@@ -77,13 +98,14 @@ export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): 
               if (ended) return; // cancelled meanwhile: the read failed because we stopped it
               close(
                 controller,
-                idleFired ? upstreamIdleTimeout(opts.idleTimeoutMs) : upstreamStreamInterrupted(),
+                stopCause ??
+                  (idleFired ? upstreamIdleTimeout(opts.idleTimeoutMs) : upstreamStreamInterrupted()),
               );
               return;
             }
             if (ended) return;
             if (step.done) {
-              close(controller);
+              close(controller, stopCause);
               return;
             }
             lastChunkAt = Date.now();

@@ -36,6 +36,8 @@ export interface ForwardInput {
   chat: ChatRequest;
   call: CallContext;
   clientSignal: AbortSignal;
+  /** Aborted when the process stops for good: an open stream ends with an error event. */
+  stopSignal?: AbortSignal;
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
   observer: CallObserver;
@@ -138,6 +140,7 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
 
   const body = clientStream(res, {
     idleTimeoutMs: input.idleTimeoutMs,
+    stopSignal: input.stopSignal,
     abortUpstream,
     relay: adapter.streamRelay(call, { onUsage: (usage) => observer.onUsage(usage) }),
     onRelayed: (bytes) => observer.onRelayed(bytes),

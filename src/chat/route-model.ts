@@ -45,7 +45,7 @@ export function routeModel(model: string): ModelRoute {
   }
   throw notFound(
     'model_not_found',
-    `Unknown model '${model}': use a provider prefix (openai/, anthropic/, google/, meta-llama/, openrouter/) or a vendor/model id.`,
+    `Unknown model '${model}': use a provider prefix (openai/, anthropic/, google/, meta-llama/ or meta/, openrouter/) or a vendor/model id.`,
     'model',
   );
 }

@@ -64,7 +64,6 @@ export function chatRoutes(
       includeUsage: includeUsageOf(chat),
       attribution: { referer: config.openrouterReferer, title: config.openrouterTitle },
     };
-    if (picked.keyId) telemetry.onKeyUsed(caller.userId, picked.keyId);
     const observer = callObserver(telemetry, { provider: picked.provider, stream: call.stream, account });
     const result = await forwardChat({
       upstream: deps.upstream,
@@ -72,6 +71,7 @@ export function chatRoutes(
       chat,
       call,
       clientSignal: c.req.raw.signal,
+      stopSignal: deps.lifecycle?.streamsCut,
       firstByteTimeoutMs: config.upstreamTimeoutMs,
       idleTimeoutMs: config.streamIdleTimeoutMs,
       observer,

@@ -66,8 +66,15 @@ const tool = z.looseObject({
     .optional(),
 });
 
-const range = (min: number, max: number) => z.number({ error: 'must be a number' }).min(min).max(max);
-const positiveInt = z.number({ error: 'must be an integer' }).int('must be an integer').min(1);
+// The type's own `error` would also replace the bounds' messages: each bound says the range itself.
+const range = (min: number, max: number) => {
+  const between = `must be between ${min} and ${max}`;
+  return z.number({ error: 'must be a number' }).min(min, between).max(max, between);
+};
+const positiveInt = z
+  .number({ error: 'must be an integer' })
+  .int('must be an integer')
+  .min(1, 'must be at least 1');
 
 export const chatRequestSchema = z.looseObject({
   model: modelId,

@@ -33,9 +33,6 @@ export function createChatTelemetry(opts: {
   );
 
   return {
-    onKeyUsed(userId, keyId) {
-      keyTouches.touch(`${userId}\u0000${keyId}`, new Date());
-    },
     onDecryptFailure() {
       metrics.storedKeyDecryptFailures.inc();
     },
@@ -47,6 +44,8 @@ export function createChatTelemetry(opts: {
     },
     onCallEnd(s) {
       const a = s.account;
+      // lastUsedAt: after the call, like the usage row, never in front of the upstream call.
+      if (a.keyId) keyTouches.touch(`${a.userId}\u0000${a.keyId}`, new Date());
       metrics.chatRequests.inc({
         provider: s.provider,
         key_source: a.keySource,

@@ -3,11 +3,14 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../app.js';
 import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
+import { GatewayError } from '../errors.js';
+import { createLifecycle } from '../ops/lifecycle.js';
 import { createLogger, type Logger } from '../ops/logger.js';
+import type { UnavailableCause } from '../store/database-guard.js';
 import { migrate } from '../store/migrate.js';
-import { openDatabase, readMigrations } from '../store/node-db.js';
 import { createVault } from '../vault/index.js';
 import { createNodeAead } from './node-aead.js';
+import { databaseTarget, openDatabase, readMigrations } from './node-db.js';
 import { readPriceFile } from './price-file.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
 import { createUndiciUpstream } from './undici-upstream.js';
@@ -17,8 +20,16 @@ export interface RunningGateway {
   /** Where `/metrics` is served when METRICS_PORT is set. */
   metricsUrl?: string;
   deps: Deps;
+  /**
+   * Graceful stop: /readyz turns 503 and the listeners close; requests in flight finish, streams
+   * for up to SHUTDOWN_GRACE_MS (then they end with an error event); deferred writes are flushed
+   * and the database closed.
+   */
   close(): Promise<void>;
 }
+
+/** How long streams cut at the end of the grace period get to send their error event. */
+const CUT_STREAMS_WRITE_MS = 1_000;
 
 export interface StartOptions {
   logger?: Logger;
@@ -55,12 +66,37 @@ function urlOf(server: Server): string {
   return `http://${host}:${address.port}`;
 }
 
+/**
+ * A start-up failure of the database, named by its variable: `DATABASE_URL: cannot connect to
+ * 127.0.0.1:1 (ECONNREFUSED)`. Never the URL itself, which may hold a password.
+ */
+function startupDatabaseProblem(err: unknown, databaseUrl: string): string {
+  if (err instanceof GatewayError && err.code === 'database_unavailable') {
+    const cause = err.cause as UnavailableCause | undefined;
+    return `DATABASE_URL: cannot connect to ${cause?.target ?? databaseTarget(databaseUrl)} (${cause?.code ?? 'unavailable'})`;
+  }
+  const { code } = (err ?? {}) as { code?: unknown };
+  const why = typeof code === 'string' ? code : err instanceof Error ? err.name : 'unknown error';
+  return `DATABASE_URL: cannot use the database at ${databaseTarget(databaseUrl)} (${why})`;
+}
+
+function openDatabaseOrExplain(databaseUrl: string, logger: Logger) {
+  try {
+    return openDatabase(databaseUrl, { logger });
+  } catch (err) {
+    throw new Error(startupDatabaseProblem(err, databaseUrl));
+  }
+}
+
 /** Builds the Node dependencies, migrates, and serves the core app; used by node.ts, tests and bench. */
 export async function startGateway(config: Config, opts: StartOptions = {}): Promise<RunningGateway> {
   const logger = opts.logger ?? createLogger(config.logLevel, (line) => process.stdout.write(`${line}\n`));
   const priceOverrides = readPriceFile(config.pricesFile);
-  const { db, dialect } = openDatabase(config.databaseUrl);
-  const applied = await migrate(db, dialect, readMigrations(dialect));
+  const { db, dialect } = openDatabaseOrExplain(config.databaseUrl, logger);
+  const applied = await migrate(db, dialect, readMigrations(dialect)).catch(async (err: unknown) => {
+    await db.destroy().catch(() => {});
+    throw new Error(startupDatabaseProblem(err, config.databaseUrl));
+  });
   if (applied.length > 0) logger.info('migrations applied', { count: applied.length, last: applied.at(-1) });
   const vault = await createVault(
     config.encryptionSecret,
@@ -68,6 +104,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     createNodeAead(),
   );
   const upstream = createUndiciUpstream();
+  const lifecycle = createLifecycle();
   const deps: Deps = {
     config,
     db,
@@ -77,6 +114,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     clock: () => new Date(),
     upstream,
     priceOverrides,
+    lifecycle,
   };
   const limiter =
     config.redisUrl && config.rateLimitRpm > 0
@@ -97,9 +135,22 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     deps,
     close() {
       closing ??= (async () => {
-        await Promise.all(
-          [server, metricsServer].map((s) => s && new Promise<void>((resolve) => s.close(() => resolve()))),
+        lifecycle.beginStopping();
+        const servers = [server, metricsServer].filter((s) => s !== undefined);
+        const closed = Promise.all(
+          servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
         );
+        let dropAll: ReturnType<typeof setTimeout> | undefined;
+        const graceOver = setTimeout(() => {
+          logger.warn('shutdown grace period over: ending open streams', { graceMs: config.shutdownGraceMs });
+          lifecycle.cutStreams();
+          dropAll = setTimeout(() => {
+            for (const s of servers) (s as { closeAllConnections?: () => void }).closeAllConnections?.();
+          }, CUT_STREAMS_WRITE_MS);
+        }, config.shutdownGraceMs);
+        await closed;
+        clearTimeout(graceOver);
+        clearTimeout(dropAll);
         await gateway.drain();
         await upstream.close?.();
         await limiter?.close();

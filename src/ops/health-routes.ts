@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import type { Deps } from '../deps.js';
-import { databaseUnavailable } from '../errors.js';
+import { databaseUnavailable, gatewayShuttingDown } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 
 /** Liveness and readiness for orchestrators: no credential, nothing about users or keys. */
@@ -9,6 +9,7 @@ export function healthRoutes(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
+    if (deps.lifecycle?.stopping) throw gatewayShuttingDown('The gateway is stopping.');
     try {
       await sql`SELECT 1`.execute(deps.db);
     } catch {

@@ -24,10 +24,11 @@ const GENERATED = /"(?:content|reasoning|reasoning_content|arguments)"\s*:\s*"((
  * provider, the relay's output is OpenAI's chunk format), for a completion-token estimate.
  */
 export function createRelayedTextCounter(): { add(bytes: Uint8Array): void; tokens(): number } {
-  const decoder = new TextDecoder();
+  let decoder: TextDecoder | undefined; // made on first use: most calls report usage and never need it
   let chars = 0;
   return {
     add(bytes) {
+      decoder ??= new TextDecoder();
       const text = decoder.decode(bytes, { stream: true });
       for (const m of text.matchAll(GENERATED)) chars += m[1]?.length ?? 0;
     },

@@ -1,6 +1,6 @@
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { Logger } from '../ops/logger.js';
-import type { Database } from '../store/schema.js';
+import type { Database, Dialect } from '../store/schema.js';
 
 /** One chat request that reached an upstream, as the usage_events table holds it. */
 export interface UsageEvent {
@@ -44,6 +44,7 @@ export interface UsageRecorder {
 
 export interface UsageRecorderOptions {
   db: Kysely<Database>;
+  dialect: Dialect;
   logger: Logger;
   /** Rows that trigger a write at once; default 64. */
   batchSize?: number;
@@ -56,28 +57,62 @@ const ROWS_PER_INSERT = 5;
 /** Queued rows kept while the database refuses writes; beyond this the oldest are dropped (and logged). */
 const MAX_QUEUED = 50_000;
 
-function toRow(e: UsageEvent) {
-  return {
-    id: e.id,
-    request_id: e.requestId,
-    user_id: e.userId,
-    key_id: e.keyId,
-    key_source: e.keySource,
-    provider: e.provider,
-    model: e.model,
-    upstream_model: e.upstreamModel,
-    prompt_tokens: e.promptTokens,
-    completion_tokens: e.completionTokens,
-    cached_tokens: e.cachedTokens,
-    reasoning_tokens: e.reasoningTokens,
-    cost_usd: e.costUsd,
-    cost_source: e.costSource,
-    estimated: e.estimated ? 1 : 0,
-    status: e.status,
-    latency_ms: Math.round(e.latencyMs),
-    ttft_ms: e.ttftMs === null ? null : Math.round(e.ttftMs),
-    created_at: e.createdAt,
-  };
+const COLUMNS = [
+  'id',
+  'request_id',
+  'user_id',
+  'key_id',
+  'key_source',
+  'provider',
+  'model',
+  'upstream_model',
+  'prompt_tokens',
+  'completion_tokens',
+  'cached_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'cost_source',
+  'estimated',
+  'status',
+  'latency_ms',
+  'ttft_ms',
+  'created_at',
+] as const;
+
+/** The row's values in COLUMNS order. */
+function valuesOf(e: UsageEvent): (string | number | null)[] {
+  return [
+    e.id,
+    e.requestId,
+    e.userId,
+    e.keyId,
+    e.keySource,
+    e.provider,
+    e.model,
+    e.upstreamModel,
+    e.promptTokens,
+    e.completionTokens,
+    e.cachedTokens,
+    e.reasoningTokens,
+    e.costUsd,
+    e.costSource,
+    e.estimated ? 1 : 0,
+    e.status,
+    Math.round(e.latencyMs),
+    e.ttftMs === null ? null : Math.round(e.ttftMs),
+    e.createdAt,
+  ];
+}
+
+/**
+ * `INSERT … VALUES (…), (…) ON CONFLICT (id) DO NOTHING` for `rows` rows, built once per size and
+ * run as a compiled query: building it with Kysely's query builder cost ~4/5 of a row's write.
+ */
+function insertText(dialect: Dialect, rows: number): string {
+  let n = 0;
+  const one = () => `(${COLUMNS.map(() => (dialect === 'postgres' ? `$${++n}` : '?')).join(', ')})`;
+  const tuples = Array.from({ length: rows }, one).join(', ');
+  return `INSERT INTO usage_events (${COLUMNS.join(', ')}) VALUES ${tuples} ON CONFLICT (id) DO NOTHING`;
 }
 
 /** Adds settled spend to the month's counter and releases the call's reservation, in one upsert. */
@@ -101,6 +136,7 @@ async function settle(db: Kysely<Database>, s: SpendSettlement): Promise<void> {
  */
 export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
   const { db, logger } = opts;
+  const texts = Array.from({ length: ROWS_PER_INSERT + 1 }, (_, rows) => insertText(opts.dialect, rows));
   const batchSize = opts.batchSize ?? 64;
   const intervalMs = opts.intervalMs ?? 1_000;
   let events: UsageEvent[] = [];
@@ -110,12 +146,10 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
 
   async function write(batch: UsageEvent[], sums: SpendSettlement[]): Promise<void> {
     try {
-      for (let i = 0; i < batch.length; i += ROWS_PER_INSERT)
-        await db
-          .insertInto('usage_events')
-          .values(batch.slice(i, i + ROWS_PER_INSERT).map(toRow))
-          .onConflict((oc) => oc.column('id').doNothing())
-          .execute();
+      for (let i = 0; i < batch.length; i += ROWS_PER_INSERT) {
+        const rows = batch.slice(i, i + ROWS_PER_INSERT);
+        await db.executeQuery(CompiledQuery.raw(texts[rows.length] as string, rows.flatMap(valuesOf)));
+      }
     } catch (err) {
       requeue(batch, []);
       logger.warn('could not record usage; will retry', { rows: batch.length, error: String(err) });

@@ -68,8 +68,11 @@ function toApiKey(r: PublicRow): ApiKey {
 }
 
 function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+    return true;
+  // D1 passes SQLite's message on without a code: "D1_ERROR: UNIQUE constraint failed: api_keys…".
+  return typeof message === 'string' && message.includes('UNIQUE constraint failed');
 }
 
 const duplicate = () =>

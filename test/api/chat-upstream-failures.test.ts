@@ -143,6 +143,18 @@ describe('upstream failures reach the client as the contract says', () => {
     await expect.poll(() => h.fakes.openai.aborted, { timeout: 2000 }).toBe(1);
   });
 
+  it('counts an upstream 429 or 401 in byok_chat_requests_total with the status the client got, not 502', async () => {
+    expect((await ask('!scenario error 429')).status).toBe(429);
+    expect((await ask('!scenario error 401')).status).toBe(401);
+    const text = await (await h.t.request('/metrics')).text();
+    const line = (status: number) =>
+      new RegExp(
+        `byok_chat_requests_total\\{provider="openai",key_source="user",stream="false",status="${status}"\\} \\d+`,
+      );
+    expect(text).toMatch(line(429));
+    expect(text).toMatch(line(401));
+  });
+
   it('reports metrics in Prometheus text without user ids or keys', async () => {
     await ask('metrics please');
     const res = await h.t.request('/metrics');

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, readMigrations } from '../../src/node/node-db.js';
 import { migrate, splitStatements } from '../../src/store/migrate.js';
-import { openDatabase, readMigrations } from '../../src/store/node-db.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.js';
 
 describe('statement splitting', () => {

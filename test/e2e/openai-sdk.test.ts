@@ -115,6 +115,51 @@ describe('the official openai SDK against the gateway', () => {
     expect(models.data.length).toBeGreaterThan(5);
   });
 
+  it('meets a spent budget with RateLimitError that the SDK does not retry, and shows an abandoned stream as estimated usage', async () => {
+    const { jwt, stored } = await newUser(['openai']);
+    const api = (path: string, init: RequestInit = {}) =>
+      fetch(`${sdk.gw.url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+      });
+    let attempts = 0;
+    const counting = new OpenAI({
+      apiKey: jwt,
+      baseURL: `${sdk.gw.url}/v1`,
+      maxRetries: 3,
+      fetch: (url, init) => {
+        attempts++;
+        return fetch(url, init);
+      },
+    });
+
+    const stream = await counting.chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      stream: true,
+      messages: [{ role: 'user', content: '!scenario slow 50' }],
+    });
+    let seen = 0;
+    for await (const _ of stream) if (++seen === 2) break; // leaving the loop aborts the stream
+    await expect
+      .poll(async () => (await (await api('/api/user/usage')).json()).total.estimatedRequests, {
+        timeout: 5_000,
+      })
+      .toBe(1);
+
+    const patched = await api(`/api/user/api-keys/${stored.openai!.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ monthlyBudgetUsd: 0 }),
+    });
+    expect(patched.status).toBe(200);
+    attempts = 0;
+    const refused = await counting.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'over budget' }] })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
+    expect((refused as InstanceType<typeof OpenAI.RateLimitError>).code).toBe('budget_exceeded');
+    expect(attempts).toBe(1);
+  });
+
   it('passes tool calls through intact, streamed and not, and completes the round trip', async () => {
     const { client } = await newUser(['openai']);
     const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [

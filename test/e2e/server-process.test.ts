@@ -47,7 +47,7 @@ describe('the gateway as a new user starts it', { timeout: 90_000 }, () => {
     expect(await second.stop()).toBe(0);
     const db = join(dir, 'data', 'gateway.db');
     expect(secretsOnDisk([db, `${db}-wal`], [apiKey])).toEqual([]);
-  });
+  }, 60_000); // two start-ups and a token script: slow when the machine is busy
 
   it('refuses to start in production with a weak secret, naming the variable', async () => {
     const prodDir = mkdtempSync(join(tmpdir(), 'byok-prod-'));

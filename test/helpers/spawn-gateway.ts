@@ -1,9 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** Runs the gateway the way `npm start` does (tsx src/node.ts) as a child process, in any folder. */
+/**
+ * Runs the gateway the way `npm start` does (`node --import tsx src/node.ts`: one process, so a
+ * signal reaches the gateway itself) as a child process, in any folder.
+ */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const TSX_CLI = `${REPO_ROOT}node_modules/tsx/dist/cli.mjs`;
+/** tsx's loader by absolute URL: a bare `tsx` would be resolved from the child's folder. */
+export const TSX_IMPORT = [
+  '--import',
+  new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href,
+];
 
 export interface GatewayProcess {
   url: string;
@@ -22,7 +29,7 @@ export function runScript(
   opts: { cwd: string; env: Record<string, string> },
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [TSX_CLI, `${REPO_ROOT}${script}`, ...args], {
+    const child = spawn(process.execPath, [...TSX_IMPORT, `${REPO_ROOT}${script}`, ...args], {
       cwd: opts.cwd,
       env: opts.env,
     });
@@ -38,7 +45,7 @@ export function startGatewayProcess(opts: {
   cwd: string;
   env: Record<string, string>;
 }): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, [TSX_CLI, `${REPO_ROOT}src/node.ts`], {
+  const child = spawn(process.execPath, [...TSX_IMPORT, `${REPO_ROOT}src/node.ts`], {
     cwd: opts.cwd,
     env: opts.env,
   });

@@ -3,10 +3,10 @@ import { type AppOptions, createApp } from '../../src/app.js';
 import type { Env } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
 import { createNodeAead } from '../../src/node/node-aead.js';
+import { openDatabase, readMigrations } from '../../src/node/node-db.js';
 import { createUndiciUpstream } from '../../src/node/undici-upstream.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { migrate } from '../../src/store/migrate.js';
-import { openDatabase, readMigrations } from '../../src/store/node-db.js';
 import { createVault } from '../../src/vault/index.js';
 import { TEST_JWT_SECRET, testConfig } from './config.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
@@ -50,15 +50,16 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   const config = testConfig({ DATABASE_URL: database.url, ...env });
-  const { db, dialect } = openDatabase(config.databaseUrl, { poolSize: 4 });
-  await migrate(db, dialect, readMigrations(dialect));
   const logs: string[] = [];
+  const logger = createLogger('debug', (line) => logs.push(line));
+  const { db, dialect } = openDatabase(config.databaseUrl, { poolSize: 4, logger });
+  await migrate(db, dialect, readMigrations(dialect));
   const deps: Deps = {
     config,
     db,
     dialect,
     vault: await createVault(config.encryptionSecret, config.previousEncryptionSecrets, createNodeAead()),
-    logger: createLogger('debug', (line) => logs.push(line)),
+    logger,
     clock: testOptions.clock ?? (() => new Date()),
     upstream: createUndiciUpstream(),
   };

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withGeneratedSecrets } from '../../src/node/env-file.js';
+import { openDatabase, readMigrations } from '../../src/node/node-db.js';
 import { migrate } from '../../src/store/migrate.js';
-import { openDatabase, readMigrations } from '../../src/store/node-db.js';
 import { fakeKey } from '../helpers/keys.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 

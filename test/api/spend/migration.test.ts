@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseScopes } from '../../../src/auth/scopes.js';
+import { openDatabase, readMigrations } from '../../../src/node/node-db.js';
 import { migrate } from '../../../src/store/migrate.js';
-import { openDatabase, readMigrations } from '../../../src/store/node-db.js';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../helpers/databases.js';
 
 describe.each(DATABASE_KINDS)('migration 0002 on %s', (kind) => {

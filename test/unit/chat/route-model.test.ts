@@ -66,4 +66,10 @@ describe('model routing', () => {
       }
     },
   );
+
+  it('names every prefix it routes, meta/ included, when it cannot route a model', () => {
+    expect(() => routeModel('mystery-model')).toThrow(
+      /openai\/.*anthropic\/.*google\/.*meta-llama\/.*meta\/.*openrouter\//,
+    );
+  });
 });

@@ -99,6 +99,16 @@ describe('chat request validation', () => {
     expect(got?.startsWith(param)).toBe(true);
   });
 
+  it.each([
+    [{ ...ok, temperature: 5 }, 'temperature: must be between 0 and 2'],
+    [{ ...ok, top_p: -0.1 }, 'top_p: must be between 0 and 1'],
+    [{ ...ok, presence_penalty: 9 }, 'presence_penalty: must be between -2 and 2'],
+    [{ ...ok, temperature: 'hot' }, 'temperature: must be a number'],
+    [{ ...ok, max_tokens: 0 }, 'max_tokens: must be at least 1'],
+  ])('says the allowed range when %j is out of it', (body, message) => {
+    expect(() => parseBody(chatRequestSchema, body)).toThrow(message);
+  });
+
   it('refuses a body that is not an object', () => {
     expect(paramOf([ok])).toBe('(body)');
     expect(paramOf('hello')).toBe('(body)');

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, readMigrations } from '../../../src/node/node-db.js';
 import { createLogger } from '../../../src/ops/logger.js';
 import { migrate } from '../../../src/store/migrate.js';
-import { openDatabase, readMigrations } from '../../../src/store/node-db.js';
 import type { Database } from '../../../src/store/schema.js';
 import { createUsageRecorder, type UsageEvent } from '../../../src/usage/usage-recorder.js';
 
@@ -61,6 +61,7 @@ describe('the usage recorder on SQLite', () => {
 
   it('writes nothing on the request’s path and everything on flush, settlements summed per scope', async () => {
     const recorder = createUsageRecorder({
+      dialect: 'sqlite',
       db,
       logger: createLogger('debug', (l) => logs.push(l)),
       intervalMs: 60_000,
@@ -74,6 +75,7 @@ describe('the usage recorder on SQLite', () => {
 
   it('writes a full batch without waiting for flush', async () => {
     const recorder = createUsageRecorder({
+      dialect: 'sqlite',
       db,
       logger: createLogger('debug', () => {}),
       batchSize: 3,
@@ -85,6 +87,7 @@ describe('the usage recorder on SQLite', () => {
 
   it('keeps rows the database refused and writes them on the next flush', async () => {
     const recorder = createUsageRecorder({
+      dialect: 'sqlite',
       db,
       logger: createLogger('debug', (l) => logs.push(l)),
       intervalMs: 60_000,

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../../../src/errors.js';
 import { streamRelay } from '../../../../src/providers/google/stream-relay.js';
 import { signatureOf } from '../../../../src/providers/google/tool-call-id.js';
@@ -36,6 +36,10 @@ async function run(
   const out = await runTransform(relayTransform(streamRelay(call, hooks), hooks.cause), chunks);
   return { ...out, events: events(out.text), usages: hooks.usages };
 }
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 const fixture = (name: string) => fixtureBytes(`google/${name}`);
 /** The deltas and finish reasons of the chunks, in order; `[DONE]`, usage and error events as they are. */
@@ -169,6 +173,8 @@ describe('streamRelay for Gemini', () => {
   });
 
   it('keeps unicode intact when the bytes arrive one at a time, CRLFs and characters split anywhere', async () => {
+    // One clock for both runs: a second boundary between them must not change `created`.
+    vi.spyOn(Date, 'now').mockReturnValue(1_767_225_600_000);
     const whole = await run(fixture('stream-unicode.sse'));
     const split = await run(pieces(fixture('stream-unicode.sse'), 1));
     const text = (evs: unknown[]) =>

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeProvider, startFakeOpenAICompatible } from '../fakes/openai-compatible-server.js';
+import { TEST_ENCRYPTION_SECRET, TEST_JWT_SECRET } from '../helpers/config.js';
+import { fakeKey } from '../helpers/keys.js';
+import { signTestJwt } from '../helpers/test-app.js';
+import { startWranglerDev, type WranglerDev } from '../helpers/wrangler-dev.js';
+
+/** The Workers entry under the real `wrangler dev` (workerd, local D1), against a local fake OpenAI. */
+describe('the gateway on Cloudflare Workers (wrangler dev, local D1)', () => {
+  let worker: WranglerDev;
+  let fake: FakeProvider;
+  let jwt: string;
+  const apiKey = fakeKey('openai');
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAICompatible({ flavour: 'openai' });
+    worker = await startWranglerDev({
+      API_KEY_ENCRYPTION_SECRET: TEST_ENCRYPTION_SECRET,
+      JWT_SECRET: TEST_JWT_SECRET,
+      OPENAI_BASE_URL: fake.baseUrl,
+      // No system key: a user without a key of their own must get 403, not a call to the internet.
+      OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1',
+    });
+    jwt = await signTestJwt('worker-user');
+  }, 120_000);
+  afterAll(async () => {
+    await worker?.stop();
+    await fake?.close();
+  });
+
+  const call = (path: string, init: { method?: string; json?: unknown; token?: string } = {}) =>
+    fetch(`${worker.url}${path}`, {
+      method: init.method ?? 'GET',
+      headers: {
+        authorization: `Bearer ${init.token ?? jwt}`,
+        ...(init.json === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: init.json === undefined ? undefined : JSON.stringify(init.json),
+    });
+  const chat = (body: Record<string, unknown>, token?: string) =>
+    call('/v1/chat/completions', { method: 'POST', json: { model: 'openai/gpt-4o-mini', ...body }, token });
+
+  it('answers health and readiness from D1', async () => {
+    expect(await (await fetch(`${worker.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${worker.url}/readyz`)).json()).toEqual({ status: 'ready' });
+  });
+
+  let keyId = '';
+  it('stores, lists, renames and reads a key, returning previews only', async () => {
+    const created = await call('/api/user/api-keys', {
+      method: 'POST',
+      json: { provider: 'openai', apiKey, keyName: 'laptop' },
+    });
+    expect(created.status).toBe(201);
+    const view = await created.json();
+    keyId = view.id;
+    expect(view).toMatchObject({ provider: 'openai', keyName: 'laptop', isActive: true, lastUsedAt: null });
+    expect(JSON.stringify(view)).not.toContain(apiKey);
+
+    const duplicate = await call('/api/user/api-keys', {
+      method: 'POST',
+      json: { provider: 'openai', apiKey: fakeKey('openai'), keyName: 'laptop' },
+    });
+    expect(duplicate.status).toBe(409);
+
+    const renamed = await call(`/api/user/api-keys/${keyId}`, { method: 'PATCH', json: { keyName: 'work' } });
+    expect(await renamed.json()).toMatchObject({ id: keyId, keyName: 'work' });
+    const list = await (await call('/api/user/api-keys')).json();
+    expect(list.data.map((k: { id: string }) => k.id)).toEqual([keyId]);
+    const other = await call(`/api/user/api-keys/${keyId}`, { token: await signTestJwt('someone-else') });
+    expect(other.status).toBe(404);
+  });
+
+  it('chats without streaming through the stored key, and records lastUsedAt after the response', async () => {
+    const res = await chat({ messages: [{ role: 'user', content: 'Hello' }] });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-gateway-key-source')).toBe('user');
+    const body = await res.json();
+    expect(body.object).toBe('chat.completion');
+    expect(fake.requests.at(-1)?.key).toBe(apiKey);
+    expect(fake.requests.at(-1)?.body?.model).toBe('gpt-4o-mini');
+
+    let lastUsedAt: string | null = null;
+    for (let i = 0; i < 50 && !lastUsedAt; i++) {
+      lastUsedAt = (await (await call(`/api/user/api-keys/${keyId}`)).json()).lastUsedAt;
+      if (!lastUsedAt) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(lastUsedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('streams a chat event by event, ending with [DONE]', async () => {
+    const res = await chat({ stream: true, messages: [{ role: 'user', content: '!scenario chunks 5' }] });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const text = await res.text();
+    const events = text.split('\n\n').filter((e) => e.startsWith('data: '));
+    expect(events.length).toBeGreaterThanOrEqual(6);
+    expect(events.at(-1)).toBe('data: [DONE]');
+  });
+
+  it('serves a gateway token made through the Worker, and stops using a deleted key', async () => {
+    const minted = await call('/api/user/tokens', { method: 'POST', json: { name: 'sdk' } });
+    expect(minted.status).toBe(201);
+    const { token } = await minted.json();
+    expect(token).toMatch(/^gwt_/);
+    expect((await chat({ messages: [{ role: 'user', content: 'Hi' }] }, token)).status).toBe(200);
+
+    expect((await call(`/api/user/api-keys/${keyId}`, { method: 'DELETE' })).status).toBe(204);
+    const refused = await chat({ messages: [{ role: 'user', content: 'Hi' }] }, token);
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error.code).toBe('no_key_available');
+    expect(worker.output()).not.toContain(apiKey);
+  });
+});
