@@ -281,8 +281,15 @@ export const storedKeyUnreadable = (what: string) =>
     final,
   );
 
+/** The database does not answer (refused, timed out, gone): clients may retry in a few seconds. */
 export const databaseUnavailable = () =>
-  new GatewayError(503, 'service_unavailable', 'database_unavailable', 'Database is not reachable.');
+  new GatewayError(
+    503,
+    'service_unavailable',
+    'database_unavailable',
+    'The gateway cannot reach its database; retry shortly.',
+    { headers: { 'retry-after': '5' } },
+  );
 
 /** The process is stopping: `/readyz`, and a stream that outlived the grace period (its final event). */
 export const gatewayShuttingDown = (

@@ -4,6 +4,7 @@ import { ConfigError, type Env, loadConfig } from './config.js';
 import { createLogger } from './ops/logger.js';
 import { createFetchUpstream } from './providers/fetch-upstream.js';
 import { type D1Database, D1Dialect } from './store/d1-dialect.js';
+import { guardDialect } from './store/database-guard.js';
 import type { Database } from './store/schema.js';
 import { createVault } from './vault/index.js';
 
@@ -44,7 +45,9 @@ function stringVars(bindings: WorkerBindings): Env {
 async function buildGateway(bindings: WorkerBindings, env: Env): Promise<GatewayApp> {
   const config = loadConfig({ DATABASE_URL: 'file:d1', ...env });
   const logger = createLogger(config.logLevel, (line) => console.log(line));
-  const db = new Kysely<Database>({ dialect: new D1Dialect(bindings.DB) });
+  const db = new Kysely<Database>({
+    dialect: guardDialect(new D1Dialect(bindings.DB), { target: 'D1 binding DB', logger }),
+  });
   // PBKDF2 runs here, once per isolate, never per request.
   const vault = await createVault(config.encryptionSecret, config.previousEncryptionSecrets);
   const upstream = createFetchUpstream();

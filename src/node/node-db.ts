@@ -2,8 +2,10 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, rea
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type Dialect as KyselyDialect, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import type { Logger } from '../ops/logger.js';
+import { guardDialect } from '../store/database-guard.js';
 import type { Migration } from '../store/migrate.js';
 import type { Database, Dialect } from '../store/schema.js';
 import { cacheStatements } from '../store/statement-cache.js';
@@ -34,7 +36,28 @@ function ownerOnlyFiles(path: string): void {
   for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
 }
 
-export function openDatabase(databaseUrl: string, opts: { poolSize?: number } = {}): OpenedDatabase {
+export interface OpenOptions {
+  poolSize?: number;
+  /** Where "database unavailable" (and "reachable again") is reported. */
+  logger?: Logger;
+  /** How long a PostgreSQL connection attempt may take before the database counts as unavailable. */
+  connectTimeoutMs?: number;
+}
+
+/** Where the database is, for logs and start-up errors: host:port/db or the file, never credentials. */
+export function databaseTarget(databaseUrl: string): string {
+  if (dialectOf(databaseUrl) === 'sqlite') return sqlitePath(databaseUrl);
+  try {
+    const url = new URL(databaseUrl);
+    return `${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname}`;
+  } catch {
+    return 'the PostgreSQL server';
+  }
+}
+
+export function openDatabase(databaseUrl: string, opts: OpenOptions = {}): OpenedDatabase {
+  const guard = (dialect: KyselyDialect) =>
+    guardDialect(dialect, { target: databaseTarget(databaseUrl), logger: opts.logger });
   if (dialectOf(databaseUrl) === 'sqlite') {
     const path = sqlitePath(databaseUrl);
     ownerOnlyFiles(path);
@@ -50,14 +73,24 @@ export function openDatabase(databaseUrl: string, opts: { poolSize?: number } = 
     sqlite.pragma('foreign_keys = ON');
     // Kysely prepares every query it runs; the wrapper reuses the statement for the same SQL text.
     return {
-      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cacheStatements(sqlite) }) }),
+      db: new Kysely<Database>({ dialect: guard(new SqliteDialect({ database: cacheStatements(sqlite) })) }),
       dialect: 'sqlite',
     };
   }
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: opts.poolSize ?? 10,
+    // A database that stops answering must fail requests (503) rather than hold them for ever.
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5_000,
+    query_timeout: 15_000,
+    keepAlive: true,
+  });
+  // A client losing its connection must not crash the process, idle (the pool's 'error') or checked
+  // out between two queries (the client's own 'error', which pg emits with no listener attached):
+  // the query in flight fails on its own, the guard answers 503, and the next query reconnects.
   pool.on('error', () => {});
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return { db: new Kysely<Database>({ dialect: guard(new PostgresDialect({ pool })) }), dialect: 'postgres' };
 }
 
 const migrationsRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../db/migrations');

@@ -3,12 +3,14 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../app.js';
 import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
+import { GatewayError } from '../errors.js';
 import { createLifecycle } from '../ops/lifecycle.js';
 import { createLogger, type Logger } from '../ops/logger.js';
+import type { UnavailableCause } from '../store/database-guard.js';
 import { migrate } from '../store/migrate.js';
 import { createVault } from '../vault/index.js';
 import { createNodeAead } from './node-aead.js';
-import { openDatabase, readMigrations } from './node-db.js';
+import { databaseTarget, openDatabase, readMigrations } from './node-db.js';
 import { readPriceFile } from './price-file.js';
 import { createRedisRateLimiter } from './redis-rate-limiter.js';
 import { createUndiciUpstream } from './undici-upstream.js';
@@ -52,12 +54,37 @@ function urlOf(server: Server): string {
   return `http://${host}:${address.port}`;
 }
 
+/**
+ * A start-up failure of the database, named by its variable: `DATABASE_URL: cannot connect to
+ * 127.0.0.1:1 (ECONNREFUSED)`. Never the URL itself, which may hold a password.
+ */
+function startupDatabaseProblem(err: unknown, databaseUrl: string): string {
+  if (err instanceof GatewayError && err.code === 'database_unavailable') {
+    const cause = err.cause as UnavailableCause | undefined;
+    return `DATABASE_URL: cannot connect to ${cause?.target ?? databaseTarget(databaseUrl)} (${cause?.code ?? 'unavailable'})`;
+  }
+  const { code } = (err ?? {}) as { code?: unknown };
+  const why = typeof code === 'string' ? code : err instanceof Error ? err.name : 'unknown error';
+  return `DATABASE_URL: cannot use the database at ${databaseTarget(databaseUrl)} (${why})`;
+}
+
+function openDatabaseOrExplain(databaseUrl: string, logger: Logger) {
+  try {
+    return openDatabase(databaseUrl, { logger });
+  } catch (err) {
+    throw new Error(startupDatabaseProblem(err, databaseUrl));
+  }
+}
+
 /** Builds the Node dependencies, migrates, and serves the core app; used by node.ts, tests and bench. */
 export async function startGateway(config: Config, opts: StartOptions = {}): Promise<RunningGateway> {
   const logger = opts.logger ?? createLogger(config.logLevel, (line) => process.stdout.write(`${line}\n`));
   const priceOverrides = readPriceFile(config.pricesFile);
-  const { db, dialect } = openDatabase(config.databaseUrl);
-  const applied = await migrate(db, dialect, readMigrations(dialect));
+  const { db, dialect } = openDatabaseOrExplain(config.databaseUrl, logger);
+  const applied = await migrate(db, dialect, readMigrations(dialect)).catch(async (err: unknown) => {
+    await db.destroy().catch(() => {});
+    throw new Error(startupDatabaseProblem(err, config.databaseUrl));
+  });
   if (applied.length > 0) logger.info('migrations applied', { count: applied.length, last: applied.at(-1) });
   const vault = await createVault(
     config.encryptionSecret,

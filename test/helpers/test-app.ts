@@ -46,15 +46,16 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   const config = testConfig({ DATABASE_URL: database.url, ...env });
-  const { db, dialect } = openDatabase(config.databaseUrl, { poolSize: 4 });
-  await migrate(db, dialect, readMigrations(dialect));
   const logs: string[] = [];
+  const logger = createLogger('debug', (line) => logs.push(line));
+  const { db, dialect } = openDatabase(config.databaseUrl, { poolSize: 4, logger });
+  await migrate(db, dialect, readMigrations(dialect));
   const deps: Deps = {
     config,
     db,
     dialect,
     vault: await createVault(config.encryptionSecret, config.previousEncryptionSecrets, createNodeAead()),
-    logger: createLogger('debug', (line) => logs.push(line)),
+    logger,
     clock: testOptions.clock ?? (() => new Date()),
     upstream: createUndiciUpstream(),
   };
