@@ -1,7 +1,7 @@
 /**
  * The fake upstream's answers, built once as bytes: an OpenAI chat completion, an OpenAI stream
  * (role chunk, N content chunks, finish chunk, optional usage chunk, [DONE]) and an Anthropic
- * Messages stream (wire format of /work/shared/reference/anthropic-messages.md §4).
+ * Messages stream (wire format of https://docs.anthropic.com/en/docs/build-with-claude/streaming).
  */
 export const STREAM_CHUNKS = 50;
 const CREATED = 1_760_000_000;

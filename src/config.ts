@@ -70,6 +70,7 @@ const envSchema = z.object({
   OPENROUTER_REFERER: z.preprocess(emptyAsUndefined, z.string().default('https://github.com/byok-gateway')),
   OPENROUTER_TITLE: z.preprocess(emptyAsUndefined, z.string().default('byok-gateway')),
   RATE_LIMIT_RPM: intInRange(600, 0, 10_000_000),
+  MANAGEMENT_RATE_LIMIT_RPM: intInRange(60, 0, 10_000_000),
   REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
   MAX_BODY_BYTES: intInRange(10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   UPSTREAM_TIMEOUT_MS: intInRange(60_000, 1, 3_600_000),
@@ -132,6 +133,8 @@ export interface Config {
   openrouterReferer: string;
   openrouterTitle: string;
   rateLimitRpm: number;
+  /** Writes per minute per user on /api/* (POST, PUT, PATCH, DELETE); 0 = off. */
+  managementRateLimitRpm: number;
   redisUrl: string | undefined;
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
@@ -198,6 +201,7 @@ export function loadConfig(env: Env): Config {
     openrouterReferer: e.OPENROUTER_REFERER,
     openrouterTitle: e.OPENROUTER_TITLE,
     rateLimitRpm: e.RATE_LIMIT_RPM,
+    managementRateLimitRpm: e.MANAGEMENT_RATE_LIMIT_RPM,
     redisUrl: e.REDIS_URL,
     maxBodyBytes: e.MAX_BODY_BYTES,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,

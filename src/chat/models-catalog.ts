@@ -2,7 +2,7 @@ import type { Provider } from '../providers/shared/providers.js';
 
 /**
  * Well-known models per provider, as `GET /v1/models` lists them. Data only: add a line when a
- * provider ships a model. Any other id that routes (CONTRACT "Chat") works too; this list is
+ * provider ships a model. Any other id that routes (README "Chat") works too; this list is
  * what clients see, not a gate.
  */
 export interface CatalogModel {

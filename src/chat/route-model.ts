@@ -3,7 +3,7 @@ import type { Provider } from '../providers/shared/providers.js';
 
 /**
  * Where a model id goes: the provider whose own API serves it, the id that API expects, and the
- * id OpenRouter knows it by (the fallback). See CONTRACT "Chat".
+ * id OpenRouter knows it by (the fallback). See README "Chat".
  */
 export interface ModelRoute {
   provider: Provider;

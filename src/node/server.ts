@@ -120,7 +120,11 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     config.redisUrl && config.rateLimitRpm > 0
       ? createRedisRateLimiter(config.redisUrl, config.rateLimitRpm, logger)
       : undefined;
-  const gateway = createApp(deps, { limiter });
+  const managementLimiter =
+    config.redisUrl && config.managementRateLimitRpm > 0
+      ? createRedisRateLimiter(config.redisUrl, config.managementRateLimitRpm, logger, 'byok:rl:api:')
+      : undefined;
+  const gateway = createApp(deps, { limiter, managementLimiter });
 
   const server = await listen(gateway.app.fetch, config.host, config.port, config.requestTimeoutMs);
   const metricsServer =
@@ -154,6 +158,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
         await gateway.drain();
         await upstream.close?.();
         await limiter?.close();
+        await managementLimiter?.close();
         await db.destroy();
       })();
       return closing;

@@ -17,7 +17,7 @@ function toHeaders(raw: IncomingHttpHeaders): Headers {
 
 /**
  * The Node upstream client: undici's `request` over one keep-alive pool per origin. Measured
- * (DESIGN) at ~118 µs CPU per forwarded request against ~380–480 µs for fetch. Redirects are
+ * (ARCHITECTURE.md) at ~118 µs CPU per forwarded request against ~380–480 µs for fetch. Redirects are
  * never followed (undici's request does not follow them by default). The body is undici's own
  * Readable, handed on as an async iterable: no Web Stream is built for it, and the Headers object
  * only when someone reads `headers`.

@@ -2,7 +2,7 @@
  * Shape checks for the provider API keys users store (BYOK). Pure string work with no `node:`
  * imports, so the same module runs on Node and on Cloudflare Workers.
  *
- * Policy (docs: /work/shared/reference/key-formats.md §2): reject garbage and wrong-provider keys
+ * Policy (README "BYOK keys"): reject garbage and wrong-provider keys
  * with a 400 naming `apiKey`, but never reject a plausible new format just because our strict
  * regex is old, and never echo the submitted value back in any message.
  */

@@ -1,6 +1,6 @@
 /**
  * The wire format of the fake Anthropic server (test code only): error bodies, the Message JSON and
- * the named SSE events of a stream (/work/shared/reference/anthropic-messages.md §3–§5), written
+ * the named SSE events of a stream (https://docs.anthropic.com/en/docs/build-with-claude/streaming), written
  * from the Reply that scenario.ts decided.
  */
 import type { ServerResponse } from 'node:http';

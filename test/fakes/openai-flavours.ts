@@ -1,7 +1,7 @@
 /**
  * What differs between the three OpenAI-compatible providers the fake imitates: base path, ids,
  * extra chunk fields, usage extras, and the exact error bodies (see
- * /work/shared/reference/openai-chat.md §4 and openrouter-meta.md).
+ * https://platform.openai.com/docs/guides/error-codes and https://openrouter.ai/docs/api-reference/overview).
  *
  * Meta's error body shape is unverified upstream; the fake uses a problem-style
  * `{"title","detail","status"}` body so the gateway's defensive parsing gets exercised.

@@ -1,8 +1,9 @@
 /**
- * The upstream calls to Anthropic's Messages API (reference §1): `POST {baseUrl}/messages` with the
- * key in `x-api-key` (never in the URL) and `anthropic-version: 2023-06-01`; the body translated
- * from OpenAI's chat request by the converters of this folder. Any request Anthropic cannot serve
- * as asked is a 400 GatewayError naming the parameter, thrown before anything is sent.
+ * The upstream calls to Anthropic's Messages API (https://docs.anthropic.com/en/api/messages):
+ * `POST {baseUrl}/messages` with the key in `x-api-key` (never in the URL) and `anthropic-version:
+ * 2023-06-01`; the body translated from OpenAI's chat request by the converters of this folder.
+ * Any request Anthropic cannot serve as asked is a 400 GatewayError naming the parameter, thrown
+ * before anything is sent.
  */
 import { badRequest } from '../../errors.js';
 import { endpoint, USER_AGENT } from '../shared/endpoint.js';
@@ -79,7 +80,7 @@ export function buildRequest(chat: ChatRequest, call: CallContext): UpstreamRequ
   };
 }
 
-/** The free key check (key-formats.md §3): `GET /models?limit=1`, 401 when the key is bad. */
+/** The free key check (spends no tokens): `GET /models?limit=1`, 401 when the key is bad. */
 export function verifyKeyRequest(_provider: Provider, apiKey: string, baseUrl: string): UpstreamRequest {
   return {
     method: 'GET',

@@ -2,8 +2,8 @@
  * OpenAI message content (a string or an array of parts) → Anthropic content blocks. Text parts
  * become text blocks (empty ones are dropped: Anthropic refuses empty text blocks); `image_url`
  * parts become image blocks: a `data:` URL as base64 (media type checked by data-url.ts), an
- * `https:` URL as a url source that Anthropic fetches. Any other scheme is a 400: the gateway never
- * fetches a URL a user gave (no SSRF), and Anthropic would not fetch `http:` either.
+ * `https:` URL as a url source that Anthropic fetches. Any other scheme is a 400: the gateway
+ * never fetches a URL a user gave (no SSRF), and Anthropic would not fetch `http:` either.
  */
 import { badRequest } from '../../errors.js';
 import { isDataUrl, parseImageDataUrl } from '../shared/data-url.js';

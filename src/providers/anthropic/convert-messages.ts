@@ -1,13 +1,16 @@
 /**
- * OpenAI `messages` → Anthropic `system` + `messages` (reference §2 turn rules, §7 mapping):
- * - system and developer messages, wherever they stand, become the top-level `system` blocks, in order;
+ * OpenAI `messages` → Anthropic `system` + `messages`
+ * (https://docs.anthropic.com/en/api/messages):
+ * - system and developer messages, wherever they stand, become the top-level `system` blocks, in
+ *   order;
  * - an assistant message's text, then its `tool_calls` as `tool_use` blocks (arguments parsed: a
  *   string that is not a JSON object is a 400 naming it);
- * - `tool` messages become `tool_result` blocks of a user turn, so consecutive ones share one turn;
- * - consecutive turns of the same role are merged (Anthropic wants user/assistant alternation), and
- *   in a user turn the tool results come first, as Anthropic requires.
- * Tool call ids are kept (so a tool_result finds its tool_use); characters Anthropic does not allow
- * in an id are replaced by `_` on both sides, so the pair still matches.
+ * - `tool` messages become `tool_result` blocks of a user turn, so consecutive ones share one
+ *   turn;
+ * - consecutive turns of the same role are merged (Anthropic wants user/assistant alternation),
+ *   and in a user turn the tool results come first, as Anthropic requires.
+ * Tool call ids are kept (so a tool_result finds its tool_use); characters Anthropic does not
+ * allow in an id are replaced by `_` on both sides, so the pair still matches.
  */
 import { badRequest } from '../../errors.js';
 import { isRecord, parseObject } from '../shared/records.js';

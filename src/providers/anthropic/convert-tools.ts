@@ -1,8 +1,8 @@
 /**
  * `tools`, `tool_choice` and `parallel_tool_calls` → Anthropic's `tools` and `tool_choice`
- * (reference §2, §7): a function becomes `{name, description, input_schema}`; `auto`/`none` map to
- * themselves, `required` to `any`, a named function to `{type: "tool", name}`; and
- * `parallel_tool_calls: false` to `disable_parallel_tool_use: true`.
+ * (https://docs.anthropic.com/en/api/messages): a function becomes `{name, description,
+ * input_schema}`; `auto`/`none` map to themselves, `required` to `any`, a named function to
+ * `{type: "tool", name}`; and `parallel_tool_calls: false` to `disable_parallel_tool_use: true`.
  */
 import { badRequest } from '../../errors.js';
 import { isRecord } from '../shared/records.js';

@@ -1,5 +1,5 @@
 /**
- * Anthropic `stop_reason` → OpenAI `finish_reason` (reference §3 table;
+ * Anthropic `stop_reason` → OpenAI `finish_reason` (https://docs.anthropic.com/en/api/messages;
  * https://docs.claude.com/en/api/handling-stop-reasons). `tool_use` of the gateway's JSON tool
  * (json-output.ts) is the answer itself, so it finishes with `stop`.
  */

@@ -1,14 +1,14 @@
 /**
  * `response_format` by Anthropic's own means:
- * - `json_schema` → `output_config.format: {type: "json_schema", schema}` (native structured output,
- *   reference §2) on models that have it;
+ * - `json_schema` → `output_config.format: {type: "json_schema", schema}` (native structured
+ *   output, https://docs.anthropic.com/en/api/messages) on models that have it;
  * - `json_object`, and `json_schema` on older models → the JSON tool: one tool named
- *   `gateway_json_output` whose input schema is the wanted one (`{"type":"object"}` for json_object),
- *   forced with `tool_choice`. A tool's input is always a JSON object, so the answer is one; the
- *   response readers turn that tool call back into the message text (finish reason `stop`). The
- *   name is reserved: a client tool may not use it. The JSON tool cannot be combined with the
- *   client's own tools or with reasoning_effort (Anthropic forbids forced tool use with thinking),
- *   so those combinations are a 400 naming `response_format`.
+ *   `gateway_json_output` whose input schema is the wanted one (`{"type":"object"}` for
+ *   json_object), forced with `tool_choice`. A tool's input is always a JSON object, so the answer
+ *   is one; the response readers turn that tool call back into the message text (finish reason
+ *   `stop`). The name is reserved: a client tool may not use it. The JSON tool cannot be combined
+ *   with the client's own tools or with reasoning_effort (Anthropic forbids forced tool use with
+ *   thinking), so those combinations are a 400 naming `response_format`.
  */
 import { badRequest } from '../../errors.js';
 import { isRecord } from '../shared/records.js';

@@ -1,11 +1,11 @@
 /**
  * What each Claude model accepts, as a table: the default `max_tokens` (Anthropic requires one,
- * OpenAI does not), its output ceiling, how it takes sampling parameters, how it thinks, and whether
- * it has native JSON output (`output_config.format`).
+ * OpenAI does not), its output ceiling, how it takes sampling parameters, how it thinks, and
+ * whether it has native JSON output (`output_config.format`).
  *
- * Sources: /work/shared/reference/anthropic-messages.md §2 (the SDK marks `temperature`, `top_p`
- * and `top_k` deprecated: "Models released after Claude Opus 4.6 do not support setting temperature.
- * A value of 1.0 will be accepted…; top_p >= 0.99 accepted; top_k any value → 400"), Anthropic's
+ * Sources: https://docs.anthropic.com/en/api/messages (the SDK marks `temperature`, `top_p` and
+ * `top_k` deprecated: "Models released after Claude Opus 4.6 do not support setting temperature. A
+ * value of 1.0 will be accepted…; top_p >= 0.99 accepted; top_k any value → 400"), Anthropic's
  * model overview (output ceilings), and public probes of the 4.5/4.6 generation answering 400
  * "`temperature` and `top_p` cannot both be specified for this model".
  *

@@ -3,7 +3,8 @@
  * `max_completion_tokens` counts reasoning tokens, and so does Anthropic's `max_tokens`, so a
  * client's limit is sent as it is. Without one, the model's default from model-params.ts is sent,
  * plus the thinking budget when reasoning is asked for (never above the model's ceiling).
- * Anthropic requires `budget_tokens` ≥ 1024 and below `max_tokens` (reference §2).
+ * Anthropic requires `budget_tokens` ≥ 1024 and below `max_tokens`
+ * (https://docs.anthropic.com/en/api/messages).
  */
 import { badRequest } from '../../errors.js';
 import type { ChatRequest } from '../types.js';

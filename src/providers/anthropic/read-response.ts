@@ -1,9 +1,10 @@
 /**
- * A 2xx Anthropic Message → OpenAI's chat.completion (reference §3, §8): text blocks joined into
- * `content` (null when there is none), `tool_use` blocks → `tool_calls` with Anthropic's ids kept (a
- * later tool message sends them back) and the input as a JSON string, thinking text → the
- * non-standard `reasoning_content`, the stop reason by table, and usage with the cache counts
- * included. The gateway's JSON tool (json-output.ts) is the answer itself: its input becomes the text.
+ * A 2xx Anthropic Message → OpenAI's chat.completion (https://docs.anthropic.com/en/api/messages):
+ * text blocks joined into `content` (null when there is none), `tool_use` blocks → `tool_calls`
+ * with Anthropic's ids kept (a later tool message sends them back) and the input as a JSON string,
+ * thinking text → the non-standard `reasoning_content`, the stop reason by table, and usage with
+ * the cache counts included. The gateway's JSON tool (json-output.ts) is the answer itself: its
+ * input becomes the text.
  */
 import { upstreamInvalidResponse } from '../../errors.js';
 import { isRecord, parseObject } from '../shared/records.js';

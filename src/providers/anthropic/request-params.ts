@@ -1,9 +1,9 @@
 /**
- * Every top-level OpenAI chat parameter, classified for Anthropic (DESIGN: "every OpenAI parameter
- * has a row per provider"): translated by a converter of this folder, ignored because dropping it
- * cannot change what the model writes, or refused with a 400 naming it unless it holds OpenAI's
- * default. A parameter no list knows is refused too: never a silent drop. `null` always means "not
- * set". OpenAI's list: /work/shared/reference/openai-chat.md §1.
+ * Every top-level OpenAI chat parameter, classified for Anthropic (ARCHITECTURE.md: "every OpenAI
+ * parameter has a row per provider"): translated by a converter of this folder, ignored because
+ * dropping it cannot change what the model writes, or refused with a 400 naming it unless it holds
+ * OpenAI's default. A parameter no list knows is refused too: never a silent drop. `null` always
+ * means "not set". OpenAI's list: https://platform.openai.com/docs/api-reference/chat/create.
  */
 import { badRequest } from '../../errors.js';
 import { isRecord } from '../shared/records.js';

@@ -1,8 +1,8 @@
 /**
- * `temperature`, `top_p` and `top_k`, checked against the model's row in model-params.ts and passed
- * on unchanged: a value the model would refuse is a 400 naming it here, never clamped or rescaled
- * (OpenAI's temperature runs 0–2, Anthropic's 0–1). With extended thinking on, Anthropic accepts
- * only temperature 1, top_p ≥ 0.95 and no top_k (extended-thinking guide).
+ * `temperature`, `top_p` and `top_k`, checked against the model's row in model-params.ts and
+ * passed on unchanged: a value the model would refuse is a 400 naming it here, never clamped or
+ * rescaled (OpenAI's temperature runs 0–2, Anthropic's 0–1). With extended thinking on, Anthropic
+ * accepts only temperature 1, top_p ≥ 0.95 and no top_k (extended-thinking guide).
  */
 import { badRequest } from '../../errors.js';
 import type { ChatRequest } from '../types.js';

@@ -1,5 +1,6 @@
 /**
- * `content_block_start` and `content_block_delta` (reference §4, §8): text → `content` deltas,
+ * `content_block_start` and `content_block_delta`
+ * (https://docs.anthropic.com/en/docs/build-with-claude/streaming): text → `content` deltas,
  * thinking → `reasoning_content` deltas, a tool_use block → its first tool call delta (index, id,
  * type, name, empty arguments) and then its `input_json_delta` pieces as argument deltas. The
  * gateway's JSON tool streams its input as `content`. Signatures, citations, redacted thinking and

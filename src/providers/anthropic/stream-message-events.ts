@@ -1,9 +1,10 @@
 /**
- * `message_start`, `message_delta`, `message_stop` and `error` (reference §4, §8). message_start
- * fixes the chunk id and model and writes the role chunk; message_delta carries the stop reason and
- * cumulative usage; message_stop is the only clean end (finish reason, usage chunk if asked, then
- * `[DONE]`); an `error` event (e.g. overloaded_error after the 200) ends the stream with one error
- * event mapped as to-error.ts maps the same error type, scrubbed, and no `[DONE]`.
+ * `message_start`, `message_delta`, `message_stop` and `error`
+ * (https://docs.anthropic.com/en/docs/build-with-claude/streaming). message_start fixes the chunk
+ * id and model and writes the role chunk; message_delta carries the stop reason and cumulative
+ * usage; message_stop is the only clean end (finish reason, usage chunk if asked, then `[DONE]`);
+ * an `error` event (e.g. overloaded_error after the 200) ends the stream with one error event
+ * mapped as to-error.ts maps the same error type, scrubbed, and no `[DONE]`.
  */
 
 import { isRecord } from '../shared/records.js';

@@ -1,15 +1,17 @@
 /**
- * Anthropic's SSE (named events, reference §4) → OpenAI chunks (openai-chat.md §3), as one relay
- * (no stream of its own: the client stream drives it, src/chat/client-stream.ts): bytes →
- * TextDecoder in streaming mode (a UTF-8 character split across network chunks is decoded whole) →
+ * Anthropic's SSE (named events: https://docs.anthropic.com/en/docs/build-with-claude/streaming) →
+ * OpenAI chunks (https://platform.openai.com/docs/api-reference/chat-streaming), as one relay (no
+ * stream of its own: the client stream drives it, src/chat/client-stream.ts): bytes → TextDecoder
+ * in streaming mode (a UTF-8 character split across network chunks is decoded whole) →
  * eventsource-parser → each event dispatched by name to its handler (stream-message-events.ts,
- * stream-block-events.ts) over closure state (stream-state.ts). DESIGN suggests chaining
- * TextDecoderStream → EventSourceParserStream → TransformStream; the same decoder and parser driven
- * by plain calls cost a fraction of the CPU per stream (bench/translate-transform-micro.ts).
- * `ping` and unknown events are skipped; a payload that is not JSON is data, not a throw: it is
- * skipped too, except on an `error` event, which ends the stream either way.
- * The only clean end is `message_stop`; a stream that ends without it (cut connection, idle
- * upstream: the cause handed to `finish`) ends with an error event and no `[DONE]`.
+ * stream-block-events.ts) over closure state (stream-state.ts). The obvious design chains
+ * TextDecoderStream → EventSourceParserStream → TransformStream; the same decoder and parser
+ * driven by plain calls cost a fraction of the CPU per stream
+ * (bench/translate-transform-micro.ts). `ping` and unknown events are skipped; a payload that is
+ * not JSON is data, not a throw: it is skipped too, except on an `error` event, which ends the
+ * stream either way. The only clean end is `message_stop`; a stream that ends without it (cut
+ * connection, idle upstream: the cause handed to `finish`) ends with an error event and no
+ * `[DONE]`.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { createRelay } from '../shared/create-relay.js';

@@ -1,9 +1,9 @@
 /**
  * The closure state of one translated stream and the OpenAI chunks it writes
- * (openai-chat.md §3): every chunk repeats the message id, `created` and model; the first one
- * carries `role: "assistant"`; with `include_usage` every chunk has `"usage": null` and one extra
- * chunk with `choices: []` carries the totals before `[DONE]`. Chunks are built as strings around
- * a prefix computed once per stream.
+ * (https://platform.openai.com/docs/api-reference/chat-streaming): every chunk repeats the message
+ * id, `created` and model; the first one carries `role: "assistant"`; with `include_usage` every
+ * chunk has `"usage": null` and one extra chunk with `choices: []` carries the totals before
+ * `[DONE]`. Chunks are built as strings around a prefix computed once per stream.
  */
 
 import type { RelayOutput } from '../shared/create-relay.js';

@@ -3,8 +3,8 @@
  * `{"type":"error","error":{"type","message"},"request_id"}`. 401 is the shared key-rejected error
  * (401 `provider_key_rejected` naming the key by label; 502 `system_key_rejected` for a system
  * key); 429 keeps Retry-After; 529 overloaded → 503; a spent balance (402, or Anthropic's 400
- * "credit balance is too low") → 429 `insufficient_quota`; 404 → `model_not_found`; the rest by the
- * common status rows (providers/shared/status-table.ts). Anthropic's message is passed on only
+ * "credit balance is too low") → 429 `insufficient_quota`; 404 → `model_not_found`; the rest by
+ * the common status rows (providers/shared/status-table.ts). Anthropic's message is passed on only
  * scrubbed of the key and anything key-like. Error types and statuses:
  * https://docs.anthropic.com/en/api/errors
  */

@@ -1,8 +1,9 @@
 /**
- * Anthropic usage → OpenAI usage (reference §3): `input_tokens` counts only the uncached part, so
- * `prompt_tokens` = input + cache creation + cache read; the cache counts go to
- * `prompt_tokens_details` (`cached_tokens` = read, `cache_write_tokens` = creation) and thinking
- * tokens, when reported, to `completion_tokens_details.reasoning_tokens`. Null counts are 0.
+ * Anthropic usage → OpenAI usage (https://docs.anthropic.com/en/api/messages): `input_tokens`
+ * counts only the uncached part, so `prompt_tokens` = input + cache creation + cache read; the
+ * cache counts go to `prompt_tokens_details` (`cached_tokens` = read, `cache_write_tokens` =
+ * creation) and thinking tokens, when reported, to `completion_tokens_details.reasoning_tokens`.
+ * Null counts are 0.
  */
 
 import { isRecord } from '../shared/records.js';

@@ -1,6 +1,6 @@
 /**
  * The parts of Anthropic's Messages API wire format the adapter writes or reads
- * (/work/shared/reference/anthropic-messages.md §2–§4). Response types are what we may find, not
+ * (https://docs.anthropic.com/en/api/messages). Response types are what we may find, not
  * what we trust: readers check every field before use.
  */
 

@@ -1,10 +1,10 @@
 /**
- * The upstream calls to Gemini's native API (google-gemini.md §1): the key travels only in the
- * `x-goog-api-key` header, never in the URL (the API accepts `?key=`, which would land in access
- * logs, proxies and error traces).
+ * The upstream calls to Gemini's native API (https://ai.google.dev/api/generate-content): the key
+ * travels only in the `x-goog-api-key` header, never in the URL (the API accepts `?key=`, which
+ * would land in access logs, proxies and error traces).
  *   chat:   POST {base}/models/{model}:generateContent
  *           POST {base}/models/{model}:streamGenerateContent?alt=sse
- *   key:    GET  {base}/models?pageSize=1   (key-formats.md §3: free, no tokens)
+ *   key:    GET  {base}/models?pageSize=1   (free: spends no tokens)
  */
 
 import { endpoint, USER_AGENT } from '../shared/endpoint.js';

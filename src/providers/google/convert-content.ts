@@ -1,7 +1,7 @@
 /**
  * OpenAI message `content` (a string or an array of parts) → Gemini parts or plain text.
  * Images must arrive as `data:` URLs: Gemini cannot fetch arbitrary URLs (`fileData` takes only
- * Files-API/GCS URIs) and the gateway never fetches a URL a user gave (no SSRF; security.md §7).
+ * Files-API/GCS URIs) and the gateway never fetches a URL a user gave (no SSRF).
  */
 import { badRequest } from '../../errors.js';
 import { isDataUrl, parseImageDataUrl } from '../shared/data-url.js';

@@ -1,12 +1,13 @@
 /**
- * OpenAI `messages` → Gemini `systemInstruction` + `contents` (google-gemini.md §2, §7):
+ * OpenAI `messages` → Gemini `systemInstruction` + `contents`
+ * (https://ai.google.dev/api/generate-content):
  * - system and developer messages, wherever they stand, join in order into `systemInstruction`;
  * - user → `user`, assistant → `model`; consecutive turns of one role are merged into one;
- * - assistant `tool_calls` → `functionCall` parts (arguments parsed; the thought signature restored
- *   from the tool call id, see tool-call-id.ts);
- * - `tool` messages → `functionResponse` parts in a `user` turn. Gemini matches results to calls by
- *   name and order, and OpenAI results carry only `tool_call_id`: the name is looked up from the
- *   earlier assistant tool call, and a run of results is put in the order of the calls.
+ * - assistant `tool_calls` → `functionCall` parts (arguments parsed; the thought signature
+ *   restored from the tool call id, see tool-call-id.ts);
+ * - `tool` messages → `functionResponse` parts in a `user` turn. Gemini matches results to calls
+ *   by name and order, and OpenAI results carry only `tool_call_id`: the name is looked up from
+ *   the earlier assistant tool call, and a run of results is put in the order of the calls.
  * A message's `name` has no place in Gemini and is ignored.
  */
 import { badRequest } from '../../errors.js';

@@ -1,9 +1,10 @@
 /**
  * OpenAI `tools` + `tool_choice` → Gemini `tools[].functionDeclarations` + `toolConfig`
- * (google-gemini.md §2, §7). `parameters` travels as plain JSON Schema (`parametersJsonSchema`);
- * `strict` has no Gemini equivalent and is ignored. tool_choice:
+ * (https://ai.google.dev/api/generate-content). `parameters` travels as plain JSON Schema
+ * (`parametersJsonSchema`); `strict` has no Gemini equivalent and is ignored. tool_choice:
  *   auto → AUTO · none → NONE · required → ANY · {function: {name}} → ANY + allowedFunctionNames
- *   allowed_tools {mode: required} → ANY + allowedFunctionNames · {mode: auto} → AUTO over only those
+ *   allowed_tools {mode: required} → ANY + allowedFunctionNames · {mode: auto} → AUTO over only
+ * those
  */
 import { badRequest } from '../../errors.js';
 import { isRecord } from '../shared/records.js';

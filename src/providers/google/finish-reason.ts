@@ -1,9 +1,10 @@
 /**
- * Gemini `finishReason` → OpenAI `finish_reason` (google-gemini.md §3, §8; the enum is js-genai's
- * `FinishReason`). Gemini has no tool-call reason: a candidate that carries `functionCall` parts
- * ends with STOP, which becomes `tool_calls`. Three reasons mean the model's tool call itself
- * failed; they end the answer with an upstream error (502, which SDKs retry) rather than an empty
- * `stop` that would look like a finished answer. A reason this table does not know yet is `stop`.
+ * Gemini `finishReason` → OpenAI `finish_reason` (https://ai.google.dev/api/generate-content; the
+ * enum is js-genai's `FinishReason`). Gemini has no tool-call reason: a candidate that carries
+ * `functionCall` parts ends with STOP, which becomes `tool_calls`. Three reasons mean the model's
+ * tool call itself failed; they end the answer with an upstream error (502, which SDKs retry)
+ * rather than an empty `stop` that would look like a finished answer. A reason this table does not
+ * know yet is `stop`.
  */
 import { type ErrorCode, type GatewayError, upstreamFailed } from '../../errors.js';
 

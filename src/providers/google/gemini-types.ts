@@ -1,6 +1,6 @@
 /**
  * The parts of Gemini's `generateContent` request the gateway writes
- * (/work/shared/reference/google-gemini.md §2; js-genai `src/types.ts`). Responses are read from
+ * (https://ai.google.dev/api/generate-content; js-genai `src/types.ts`). Responses are read from
  * `unknown` by read-candidates.ts, so they have no types here.
  */
 

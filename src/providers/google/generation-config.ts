@@ -1,7 +1,8 @@
 /**
  * Sampling, length, format and thinking parameters → Gemini `generationConfig`
- * (google-gemini.md §2, §7). Ranges come from the model table; a value outside them is a 400
- * naming the parameter, never clamped. `null` means "not set" throughout, as in OpenAI's API.
+ * (https://ai.google.dev/api/generate-content). Ranges come from the model table; a value outside
+ * them is a 400 naming the parameter, never clamped. `null` means "not set" throughout, as in
+ * OpenAI's API.
  */
 import { badRequest } from '../../errors.js';
 import { isRecord } from '../shared/records.js';

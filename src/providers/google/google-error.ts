@@ -1,7 +1,7 @@
 import { pickMessage } from '../shared/error-body.js';
 import { isRecord } from '../shared/records.js';
 /**
- * Reading Google's error bodies (google-gemini.md §6):
+ * Reading Google's error bodies (https://ai.google.dev/api/generate-content):
  *   {"error": {"code": 400, "message": "…", "status": "INVALID_ARGUMENT", "details": [ … ]}}
  * sometimes wrapped in an array. From `details` only three typed entries are read — ErrorInfo's
  * `reason`, RetryInfo's `retryDelay`, QuotaFailure's `quotaId`s — and nothing else: a DebugInfo or

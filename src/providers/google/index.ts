@@ -3,7 +3,7 @@
  * what an OpenAI model would give them. One file per concern: build-request (+ convert-messages,
  * convert-content, convert-tools, generation-config, params, model-table, tool-call-id),
  * read-response, stream-relay (+ stream-translator, stream-chunks), to-error (+ google-error),
- * finish-reason, usage. Reference: /work/shared/reference/google-gemini.md.
+ * finish-reason, usage. Provider docs: https://ai.google.dev/api/generate-content.
  */
 import type { ProviderAdapter } from '../types.js';
 import { buildRequest, verifyKeyRequest } from './build-request.js';

@@ -2,8 +2,8 @@
  * What each Gemini model accepts, where it differs between models. Data only: add a row when
  * Google ships a model family. Sources: ai.google.dev/gemini-api/docs/thinking (budgets per 2.5
  * model, levels per 3.x model, "cannot disable thinking" for Pro), the models page (output
- * limits), and public reports of `Penalty is not enabled for models/gemini-2.5-*` (penalties work on
- * 1.5 and 2.0 only). Rows marked unverified follow the nearest documented family.
+ * limits), and public reports of `Penalty is not enabled for models/gemini-2.5-*` (penalties work
+ * on 1.5 and 2.0 only). Rows marked unverified follow the nearest documented family.
  *
  * A value outside a row is refused with a 400 naming the parameter, never clamped.
  */

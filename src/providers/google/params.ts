@@ -1,8 +1,8 @@
 /**
  * Every OpenAI chat parameter and what happens to it on the way to Gemini: mapped (renamed or
  * translated), passed (same meaning and name family), ignored (harmless to drop) or refused (a 400
- * naming it). The README's Gemini table is this data. A field not listed here is refused too: a new
- * OpenAI parameter is never dropped silently.
+ * naming it). The README's Gemini table is this data. A field not listed here is refused too: a
+ * new OpenAI parameter is never dropped silently.
  */
 import { badRequest } from '../../errors.js';
 import { isRecord } from '../shared/records.js';

@@ -1,8 +1,8 @@
 /**
  * A GenerateContentResponse (a whole answer, or one stream event) read from unknown JSON into the
- * few things the gateway uses (google-gemini.md §3). Anything malformed is skipped, never thrown:
- * a bad part is data. Parts the chat completions format cannot carry (inline images, executable
- * code) are left out.
+ * few things the gateway uses (https://ai.google.dev/api/generate-content). Anything malformed is
+ * skipped, never thrown: a bad part is data. Parts the chat completions format cannot carry
+ * (inline images, executable code) are left out.
  */
 
 import { isRecord } from '../shared/records.js';

@@ -1,9 +1,10 @@
 /**
- * A 2xx `generateContent` answer → OpenAI chat.completion (google-gemini.md §3, §8): per
- * candidate, text parts joined as `content`, thought parts as `reasoning_content`, functionCall
- * parts as `tool_calls` (fresh `call_…` ids carrying the thought signature, tool-call-id.ts), the
- * finish reason by table, and the usage. A refused prompt (`promptFeedback.blockReason`, no
- * candidates) is an empty answer finished by `content_filter`.
+ * A 2xx `generateContent` answer → OpenAI chat.completion
+ * (https://ai.google.dev/api/generate-content): per candidate, text parts joined as `content`,
+ * thought parts as `reasoning_content`, functionCall parts as `tool_calls` (fresh `call_…` ids
+ * carrying the thought signature, tool-call-id.ts), the finish reason by table, and the usage. A
+ * refused prompt (`promptFeedback.blockReason`, no candidates) is an empty answer finished by
+ * `content_filter`.
  */
 import { type GatewayError, upstreamInvalidResponse } from '../../errors.js';
 import { isRecord } from '../shared/records.js';

@@ -1,7 +1,8 @@
 /**
- * The OpenAI chunks a translated Gemini stream is made of (openai-chat.md §3): every chunk repeats
- * the same id, created and model; with `include_usage` each carries `"usage": null` and one extra
- * `choices: []` chunk holds the totals just before `[DONE]`.
+ * The OpenAI chunks a translated Gemini stream is made of
+ * (https://platform.openai.com/docs/api-reference/chat-streaming): every chunk repeats the same
+ * id, created and model; with `include_usage` each carries `"usage": null` and one extra `choices:
+ * []` chunk holds the totals just before `[DONE]`.
  */
 import type { Usage } from '../types.js';
 import type { OpenAIFinishReason } from './finish-reason.js';

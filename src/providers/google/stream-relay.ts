@@ -2,8 +2,9 @@
  * A Gemini SSE body (`:streamGenerateContent?alt=sse`: `data:` events framed by CRLF CRLF, no
  * `[DONE]`) → the client's OpenAI SSE, as one relay in the shared envelope
  * (providers/shared/create-relay.ts; no stream of its own: the client stream drives it,
- * src/chat/client-stream.ts): bytes → TextDecoder in streaming mode (UTF-8 split anywhere) → eventsource-parser (any line ending) → stream-translator.ts. Plain calls rather than
- * a TextDecoderStream → EventSourceParserStream → TransformStream chain: stream hops per network
+ * src/chat/client-stream.ts): bytes → TextDecoder in streaming mode (UTF-8 split anywhere) →
+ * eventsource-parser (any line ending) → stream-translator.ts. Plain calls rather than a
+ * TextDecoderStream → EventSourceParserStream → TransformStream chain: stream hops per network
  * chunk cost several times the CPU of the translation itself (bench/translate-transform-micro.ts).
  *
  * Google may also put a bare JSON error body into a 200 stream (js-genai checks each raw chunk for

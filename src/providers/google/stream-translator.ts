@@ -1,17 +1,18 @@
 /**
- * Gemini stream events → OpenAI chunks: a state machine over closure variables, fed one event at a time
- * (google-gemini.md §5, §8; openai-chat.md §3). Each event is a whole GenerateContentResponse
- * holding only the new parts:
+ * Gemini stream events → OpenAI chunks: a state machine over closure variables, fed one event at a
+ * time (https://ai.google.dev/api/generate-content;
+ * https://platform.openai.com/docs/api-reference/chat-streaming). Each event is a whole
+ * GenerateContentResponse holding only the new parts:
  * - the first event opens with `{role: "assistant", content: ""}`;
  * - text → `content` deltas, thought parts → `reasoning_content` deltas, each functionCall → one
  *   tool call delta with id/type/name and its whole arguments (`index` counts calls from 0);
  * - `finishReason` is remembered (STOP after calls → `tool_calls`; a prompt block →
  *   `content_filter`); usage is the last `usageMetadata`.
  * Gemini sends no `[DONE]`: the answer is complete when the upstream closes cleanly after a
- * finishReason. Only then come the finish chunk, the usage chunk (if asked for) and `[DONE]`. A cut,
- * an idle upstream, no finishReason, an error object, a failed tool call or an event that is not
- * JSON ends the stream with one error event instead. The envelope (providers/shared/create-relay.ts)
- * owns the ending, usage reporting and throw-safety.
+ * finishReason. Only then come the finish chunk, the usage chunk (if asked for) and `[DONE]`. A
+ * cut, an idle upstream, no finishReason, an error object, a failed tool call or an event that is
+ * not JSON ends the stream with one error event instead. The envelope
+ * (providers/shared/create-relay.ts) owns the ending, usage reporting and throw-safety.
  */
 
 import type { RelayOutput } from '../shared/create-relay.js';

@@ -1,14 +1,15 @@
 /**
- * A non-2xx Gemini answer → the contract's error (README "Providers"; https://ai.google.dev/gemini-api/docs/troubleshooting):
+ * A non-2xx Gemini answer → the contract's error (README "Providers";
+ * https://ai.google.dev/gemini-api/docs/troubleshooting):
  * - a bad key is HTTP 400 with ErrorInfo `API_KEY_INVALID` (not 401), and a key that is blocked,
- *   expired or suspended shows up as 400/403 with another `API_KEY_*` reason or a message about the
- *   key: all → 401 `provider_key_rejected` naming the key by label (the system key: 502);
+ *   expired or suspended shows up as 400/403 with another `API_KEY_*` reason or a message about
+ *   the key: all → 401 `provider_key_rejected` naming the key by label (the system key: 502);
  * - 429 RESOURCE_EXHAUSTED → 429 with Retry-After from RetryInfo's `retryDelay`, else the header.
  *   Every Gemini 429 message says "exceeded your current quota", so the words prove nothing: a
- *   per-day quota or a quota of `limit: 0` (the model is not in the key's tier) cannot clear within
- *   minutes → `insufficient_quota`; the rest is a rate limit worth retrying;
- * - 400 → 400, 404 → 404 model_not_found, 413 → 413, 500 → 502, 503 → 503, 504 → 504.
- * The message is kept only scrubbed of the call's key and every key-like string; `details` never.
+ *   per-day quota or a quota of `limit: 0` (the model is not in the key's tier) cannot clear
+ *   within minutes → `insufficient_quota`; the rest is a rate limit worth retrying;
+ * - 400 → 400, 404 → 404 model_not_found, 413 → 413, 500 → 502, 503 → 503, 504 → 504. The message
+ *   is kept only scrubbed of the call's key and every key-like string; `details` never.
  */
 import { type GatewayError, insufficientQuota, rateLimitExceeded } from '../../errors.js';
 import { safeMessage } from '../shared/error-body.js';

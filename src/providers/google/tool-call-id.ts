@@ -1,5 +1,5 @@
 /**
- * Thought signatures ride in the OpenAI tool call id (google-gemini.md §4, option b: stateless).
+ * Thought signatures ride in the OpenAI tool call id (stateless: no server-side store).
  *
  * Gemini puts an opaque `thoughtSignature` on a `functionCall` part and, for Gemini 3, refuses the
  * next request if that part comes back without it. OpenAI clients keep exactly one thing of a tool
@@ -12,11 +12,12 @@
  * and reads the signature back out of the id when the conversation returns. Ids stay within
  * `[A-Za-z0-9_-]`; they grow by the signature's length (hundreds of bytes, typically). No server
  * state, nothing to expire, and a forged signature only reaches Google, which checks it. Clients
- * written for Google's own OpenAI layer send `extra_content.google.thought_signature`; that is read
- * too (convert-messages.ts).
+ * written for Google's own OpenAI layer send `extra_content.google.thought_signature`; that is
+ * read too (convert-messages.ts).
  *
  * History the model never signed (a conversation started elsewhere, or ids made by the client)
- * gets Google's documented placeholder on the first call of each step, for models that require one.
+ * gets Google's documented placeholder on the first call of each step, for models that require
+ * one.
  */
 import { fromBase64Url, toBase64Url } from '../../util/encoding.js';
 

@@ -1,8 +1,9 @@
 /**
- * Gemini `usageMetadata` → OpenAI usage (google-gemini.md §3): prompt = promptTokenCount (which
- * includes cached content) + toolUsePromptTokenCount; completion = candidatesTokenCount +
- * thoughtsTokenCount, as OpenAI counts reasoning inside completion; details carry the cached and
- * reasoning parts. In a stream the metadata is cumulative: the last one is the total.
+ * Gemini `usageMetadata` → OpenAI usage (https://ai.google.dev/api/generate-content): prompt =
+ * promptTokenCount (which includes cached content) + toolUsePromptTokenCount; completion =
+ * candidatesTokenCount + thoughtsTokenCount, as OpenAI counts reasoning inside completion; details
+ * carry the cached and reasoning parts. In a stream the metadata is cumulative: the last one is
+ * the total.
  */
 
 import { isRecord } from '../shared/records.js';

@@ -1,8 +1,9 @@
 /**
  * The upstream calls for OpenAI, OpenRouter and Meta's compat API: the client's body forwarded as
- * is, with only the model id replaced (and usage always requested when streaming).
- * Docs: /work/shared/reference/openai-chat.md §1, openrouter-meta.md (headers, Meta's SSE accept),
- * key-formats.md §3 (the key check per provider).
+ * is, with only the model id replaced (and usage always requested when streaming). Docs:
+ * https://platform.openai.com/docs/api-reference/chat/create,
+ * https://openrouter.ai/docs/api-reference/overview (headers),
+ * https://llama.developer.meta.com/docs/ (Meta's SSE accept header).
  */
 
 import { endpoint, USER_AGENT } from '../shared/endpoint.js';

@@ -5,8 +5,8 @@
  * It works on bytes, not text: a chunk boundary may fall anywhere (inside a multi-byte UTF-8
  * character, inside a CRLF), and only complete events are decoded, so nothing is ever decoded
  * twice or split mid-character. Per chunk it does one native scan for CR, then jumps from line
- * break to line break with `indexOf`; an event that lies inside one chunk is handed on as a view of
- * that chunk (no copy). Only the tail of a chunk (an unfinished event) is copied and kept.
+ * break to line break with `indexOf`; an event that lies inside one chunk is handed on as a view
+ * of that chunk (no copy). Only the tail of a chunk (an unfinished event) is copied and kept.
  */
 
 import { concatBytes } from '../shared/byte-queue.js';
@@ -15,6 +15,8 @@ import { CR, LF, nextBreak, oneLineEvent, parseEvent, type SseEvent } from './ss
 export type { SseEvent } from './sse-parse-event.js';
 
 export type SseEventHandler = (event: SseEvent) => void;
+
+const BOM = Uint8Array.of(0xef, 0xbb, 0xbf);
 
 /**
  * Splits a byte stream into events. Feed it with `push`; call `finish` at the end of the stream.
@@ -27,14 +29,28 @@ export class SseEventSplitter {
   private pendingLength = 0;
   private lineHasBytes = false;
   private afterCR = false;
-  private started = false;
+  /** Bytes of a leading UTF-8 byte order mark seen so far; 3 once it is skipped or known absent. */
+  private bom = 0;
 
-  push(chunk: Uint8Array, onEvent: SseEventHandler): void {
+  push(input: Uint8Array, onEvent: SseEventHandler): void {
+    let chunk = input;
     let pos = 0;
-    if (!this.started && chunk.length > 0) {
-      this.started = true;
-      // A UTF-8 byte order mark at the very start of the stream is not part of the first line.
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) pos = 3;
+    if (this.bom < 3) {
+      // A BOM at the very start of the stream is not part of the first line, even split across chunks.
+      let i = 0;
+      while (i < chunk.length && this.bom < 3 && chunk[i] === BOM[this.bom]) {
+        i++;
+        this.bom++;
+      }
+      if (this.bom === 3) pos = i;
+      else if (i === chunk.length)
+        return; // all of it may still be the start of a BOM
+      else {
+        // Not a BOM after all: the bytes taken for one in earlier chunks belong to the first line.
+        const earlier = this.bom - i;
+        if (earlier > 0) chunk = concatBytes([BOM.subarray(0, earlier), chunk], earlier + chunk.length);
+        this.bom = 3;
+      }
     }
     if (this.afterCR && chunk.length > 0) {
       this.afterCR = false;

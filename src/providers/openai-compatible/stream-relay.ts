@@ -4,13 +4,13 @@
  * with CRs or other field lines) unless a cheap test says it may carry usage or an error; only
  * then is it parsed, and only a chunk that must change is re-serialised:
  * - comment lines (`: OPENROUTER PROCESSING`) and `event:` lines are dropped;
- * - each usage report goes to `hooks.onUsage` as it comes; if the client did not ask for it, a usage-only chunk is dropped
- *   and usage riding on a chunk with choices is cut out of it;
- * - an upstream error (truthy `error`, a choice finishing with `"error"`, an `event: error`) becomes
- *   our one final error event; nothing after it, or after `[DONE]`, is forwarded;
- * - an upstream that ends without either gets an error event, never a clean end.
- * A bad chunk is data, not a throw; the envelope (createRelay) owns the ending, usage reporting
- * and throw-safety.
+ * - each usage report goes to `hooks.onUsage` as it comes; if the client did not ask for it, a
+ *   usage-only chunk is dropped and usage riding on a chunk with choices is cut out of it;
+ * - an upstream error (truthy `error`, a choice finishing with `"error"`, an `event: error`)
+ *   becomes our one final error event; nothing after it, or after `[DONE]`, is forwarded;
+ * - an upstream that ends without either gets an error event, never a clean end. A bad chunk is
+ *   data, not a throw; the envelope (createRelay) owns the ending, usage reporting and
+ *   throw-safety.
  */
 import { type ErrorCode, type UpstreamCode, upstreamFailed } from '../../errors.js';
 import { createRelay, type RelayHandlers, type RelayOutput } from '../shared/create-relay.js';

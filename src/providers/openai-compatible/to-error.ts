@@ -3,10 +3,10 @@
  * failures"): the provider's rejection of a stored key is 401 `provider_key_rejected` naming the
  * key by label; 429 stays 429 with Retry-After; exhausted credit or quota is 429
  * `insufficient_quota`; the common status rows (providers/shared/status-table.ts) for the rest,
- * keeping the upstream's own code where it names the problem (`context_length_exceeded`).
- * Upstream text is passed on only scrubbed (OpenAI's 401 echoes a masked key, some providers the
- * whole key) and cut to 500 characters. Status meanings:
- * https://platform.openai.com/docs/guides/error-codes and https://openrouter.ai/docs/api-reference/errors
+ * keeping the upstream's own code where it names the problem (`context_length_exceeded`). Upstream
+ * text is passed on only scrubbed (OpenAI's 401 echoes a masked key, some providers the whole key)
+ * and cut to 500 characters. Status meanings: https://platform.openai.com/docs/guides/error-codes
+ * and https://openrouter.ai/docs/api-reference/errors
  */
 import { type GatewayError, insufficientQuota, rateLimitExceeded } from '../../errors.js';
 import { codeOf, readErrorBody, safeMessage } from '../shared/error-body.js';

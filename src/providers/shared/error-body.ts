@@ -1,6 +1,6 @@
 /**
- * Reading upstream error bodies of unknown shape, and making their text safe to pass on.
- * OpenAI: `{"error": {"message", "type", "code"}}`; OpenRouter: `{"error": {"code": 402, "message",
+ * Reading upstream error bodies of unknown shape, and making their text safe to pass on. OpenAI:
+ * `{"error": {"message", "type", "code"}}`; OpenRouter: `{"error": {"code": 402, "message",
  * "metadata"}}`; Meta's compat layer may answer problem+json (`title`, `detail`). `metadata` is
  * never read: OpenRouter's `metadata.raw` can hold another provider's raw text.
  */

@@ -116,6 +116,12 @@ describe('SseEventSplitter', () => {
     expect(dataOf([new Uint8Array([0xef, 0xbb, 0xbf, 0x64]), utf8('ata: x\n\n')])).toEqual(['x']);
   });
 
+  it('skips a byte order mark split across chunks (found by the differential test)', () => {
+    const bom = [0xef, 0xbb, 0xbf].map((b) => Uint8Array.of(b));
+    expect(dataOf([...bom, utf8('data: x\n\n')])).toEqual(['x']);
+    expect(dataOf([Uint8Array.of(0xef), Uint8Array.of(0xbb, 0xbf, 0x64), utf8('ata: x\n\n')])).toEqual(['x']);
+  });
+
   it('hands an event without its blank line to finish, never as forwardable, and drops it otherwise', () => {
     const { events, incomplete } = split([utf8('data: a\n\ndata: [DONE]\n')]);
     expect(events.map((e) => e.data)).toEqual(['a']);
