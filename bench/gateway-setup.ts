@@ -41,6 +41,7 @@ export function gatewayEnv(databaseUrl: string, upstreamOrigin: string): Record<
     OPENROUTER_BASE_URL: `${upstreamOrigin}/api/v1`,
     OPENROUTER_API_KEY: fakeKeys.openrouter(),
     RATE_LIMIT_RPM: '0',
+    MANAGEMENT_RATE_LIMIT_RPM: '0',
     LOG_LEVEL: 'warn',
   };
 }

@@ -15,6 +15,7 @@ import type { AppEnv } from './http/app-env.js';
 import { corsFor } from './http/cors.js';
 import { onError } from './http/error-response.js';
 import { requestId } from './http/request-id.js';
+import { htmlSafeJsonBodies } from './http/safe-json.js';
 import { noSniff, noStore } from './http/security-headers.js';
 import { rateLimit } from './limits/rate-limit-middleware.js';
 import { createMemoryRateLimiter, type RateLimiter } from './limits/rate-limiter.js';
@@ -41,6 +42,8 @@ export interface GatewayApp {
 export interface AppOptions {
   /** A shared limiter (Redis) when several instances run; in-process otherwise. */
   limiter?: RateLimiter;
+  /** The same for MANAGEMENT_RATE_LIMIT_RPM (key API writes), with its own budget. */
+  managementLimiter?: RateLimiter;
 }
 
 const TOUCH_INTERVAL_MS = 5_000;
@@ -97,11 +100,24 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   if (!separateMetrics) app.route('/', metricsRoutes(metrics));
 
   app.use('/api/*', noStore());
+  app.use('/api/*', htmlSafeJsonBodies());
   app.use('/api/user/tokens', authenticate(auth, { jwtOnly: true }));
   app.use('/api/user/tokens/*', authenticate(auth, { jwtOnly: true }));
-  app.route('/api/user/tokens', tokensRoutes(deps));
   const anyCaller = authenticate(auth);
   app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/user/tokens') ? next() : anyCaller(c, next)));
+  // A tighter per-user budget for writes to the management API (reads are not counted).
+  const managementLimiter =
+    opts.managementLimiter ??
+    (config.managementRateLimitRpm > 0 ? createMemoryRateLimiter(config.managementRateLimitRpm) : undefined);
+  if (managementLimiter)
+    app.on(
+      ['POST', 'PUT', 'PATCH', 'DELETE'],
+      '/api/*',
+      rateLimit(managementLimiter, config.managementRateLimitRpm, {
+        onLimited: () => metrics.rateLimited.inc(),
+      }),
+    );
+  app.route('/api/user/tokens', tokensRoutes(deps));
   // Which scope each route needs (a JWT has them all; a gateway token only those it was minted with).
   const keyRoutes = ['/api/user/api-keys', '/api/user/api-keys/:keyId'];
   app.use('/api/user/usage', requireScope('usage:read'));

@@ -70,10 +70,12 @@ const envSchema = z.object({
   OPENROUTER_REFERER: z.preprocess(emptyAsUndefined, z.string().default('https://github.com/byok-gateway')),
   OPENROUTER_TITLE: z.preprocess(emptyAsUndefined, z.string().default('byok-gateway')),
   RATE_LIMIT_RPM: intInRange(600, 0, 10_000_000),
+  MANAGEMENT_RATE_LIMIT_RPM: intInRange(60, 0, 10_000_000),
   REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
   MAX_BODY_BYTES: intInRange(10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   UPSTREAM_TIMEOUT_MS: intInRange(60_000, 1, 3_600_000),
   STREAM_IDLE_TIMEOUT_MS: intInRange(120_000, 1, 3_600_000),
+  REQUEST_TIMEOUT_MS: intInRange(30_000, 100, 3_600_000),
   CORS_ORIGINS: csv,
   KEY_CACHE_TTL_MS: intInRange(2_000, 0, 60_000),
   SHUTDOWN_GRACE_MS: intInRange(20_000, 0, 3_600_000),
@@ -131,10 +133,14 @@ export interface Config {
   openrouterReferer: string;
   openrouterTitle: string;
   rateLimitRpm: number;
+  /** Writes per minute per user on /api/* (POST, PUT, PATCH, DELETE); 0 = off. */
+  managementRateLimitRpm: number;
   redisUrl: string | undefined;
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
   streamIdleTimeoutMs: number;
+  /** Time a client has to send its whole request, headers and body (slow-loris bound; Node entry). */
+  requestTimeoutMs: number;
   corsOrigins: string[];
   /** How long a user's sealed key rows may be served from memory; 0 = always read the database. */
   keyCacheTtlMs: number;
@@ -195,10 +201,12 @@ export function loadConfig(env: Env): Config {
     openrouterReferer: e.OPENROUTER_REFERER,
     openrouterTitle: e.OPENROUTER_TITLE,
     rateLimitRpm: e.RATE_LIMIT_RPM,
+    managementRateLimitRpm: e.MANAGEMENT_RATE_LIMIT_RPM,
     redisUrl: e.REDIS_URL,
     maxBodyBytes: e.MAX_BODY_BYTES,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     streamIdleTimeoutMs: e.STREAM_IDLE_TIMEOUT_MS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     corsOrigins: e.CORS_ORIGINS,
     keyCacheTtlMs: e.KEY_CACHE_TTL_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

@@ -88,7 +88,7 @@ export function chatRoutes(
     return c.body(result.body, result.status as ContentfulStatusCode, headers);
   });
 
-  app.get('/models', async (c) => c.json(await listModels(deps, c.get('caller').userId)));
+  app.get('/models', async (c) => c.json(await listModels(deps, c.get('caller'), spend.systemKeyAllows)));
 
   return app;
 }

@@ -11,6 +11,8 @@ import { applySystemKeyPolicy, createUserHasher, modelMatcher } from './system-k
 
 /** What the chat route asks before calling upstream: the system key's limits, then the budget. */
 export interface SpendGuard {
+  /** Whether SYSTEM_KEY_MODELS lets the system key serve this (OpenRouter) model id. */
+  systemKeyAllows(model: string): boolean;
   /** The request as sent on the chosen key: unchanged on a user's key; checked and marked on the system key. */
   systemKeyPolicy(
     chat: ChatRequest,
@@ -43,6 +45,7 @@ export function createSpendGuard(
   const hashUser = createUserHasher(deps.config.encryptionSecret);
 
   return {
+    systemKeyAllows: allowed,
     async systemKeyPolicy(chat, picked, route, userId) {
       if (picked.keySource !== 'system') return chat;
       const checked = applySystemKeyPolicy(chat, route.openrouterModel, policy, allowed);

@@ -9,6 +9,8 @@ export function testEnv(overrides: Env = {}): Env {
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: 'debug',
     PORT: '0',
+    // Tests that make many keys or tokens are not about this limit; its own tests turn it on.
+    MANAGEMENT_RATE_LIMIT_RPM: '0',
     ...overrides,
   };
 }

@@ -50,6 +50,20 @@ describe.each(DATABASE_KINDS)('system key policy on %s', (kind) => {
       expect((await errorOf(res)).code).toBe('system_key_not_allowed');
     });
 
+    it('lists models as reachable through the system key only for a caller the policy lets use it', async () => {
+      const via = async (jwt: string) => {
+        const list = await (await h.t.request('/v1/models', { token: jwt })).json();
+        return list.data.find((m: { id: string }) => m.id === MODEL).gateway;
+      };
+      expect(await via(await h.t.jwt('stranger-list'))).toEqual({
+        reachable: false,
+        via: null,
+        provider: null,
+      });
+      const trusted = await h.t.jwt('trusted-list', { claims: { byok_system: true } });
+      expect(await via(trusted)).toEqual({ reachable: true, via: 'system', provider: 'openrouter' });
+    });
+
     it('still serves a user with a key of their own', async () => {
       const jwt = await h.t.jwt('own-key');
       await h.storeKey(jwt, 'openai');
@@ -90,6 +104,14 @@ describe.each(DATABASE_KINDS)('system key policy on %s', (kind) => {
       for (const model of ['openai/gpt-4o-mini', 'gpt-4o-mini', 'meta-llama/llama-3.3-70b-instruct']) {
         expect((await h.chat(jwt, { model, messages: userMessage('hi') })).status, model).toBe(200);
       }
+    });
+
+    it('lists a model outside SYSTEM_KEY_MODELS as unreachable through the system key', async () => {
+      const list = await (await h.t.request('/v1/models', { token: jwt })).json();
+      const gw = (id: string) => list.data.find((m: { id: string }) => m.id === id).gateway;
+      expect(gw('openai/gpt-4o-mini').via).toBe('system');
+      expect(gw('meta-llama/Llama-3.3-70B-Instruct').via).toBe('system');
+      expect(gw('openai/gpt-4o')).toEqual({ reachable: false, via: null, provider: null });
     });
 
     it('refuses another model with 403 model_not_allowed', async () => {
