@@ -15,6 +15,7 @@ import type { AppEnv } from './http/app-env.js';
 import { corsFor } from './http/cors.js';
 import { onError } from './http/error-response.js';
 import { requestId } from './http/request-id.js';
+import { htmlSafeJsonBodies } from './http/safe-json.js';
 import { noSniff, noStore } from './http/security-headers.js';
 import { rateLimit } from './limits/rate-limit-middleware.js';
 import { createMemoryRateLimiter, type RateLimiter } from './limits/rate-limiter.js';
@@ -99,6 +100,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   if (!separateMetrics) app.route('/', metricsRoutes(metrics));
 
   app.use('/api/*', noStore());
+  app.use('/api/*', htmlSafeJsonBodies());
   app.use('/api/user/tokens', authenticate(auth, { jwtOnly: true }));
   app.use('/api/user/tokens/*', authenticate(auth, { jwtOnly: true }));
   const anyCaller = authenticate(auth);

@@ -75,6 +75,7 @@ const envSchema = z.object({
   MAX_BODY_BYTES: intInRange(10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   UPSTREAM_TIMEOUT_MS: intInRange(60_000, 1, 3_600_000),
   STREAM_IDLE_TIMEOUT_MS: intInRange(120_000, 1, 3_600_000),
+  REQUEST_TIMEOUT_MS: intInRange(30_000, 100, 3_600_000),
   CORS_ORIGINS: csv,
   KEY_CACHE_TTL_MS: intInRange(2_000, 0, 60_000),
   SHUTDOWN_GRACE_MS: intInRange(20_000, 0, 3_600_000),
@@ -138,6 +139,8 @@ export interface Config {
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
   streamIdleTimeoutMs: number;
+  /** Time a client has to send its whole request, headers and body (slow-loris bound; Node entry). */
+  requestTimeoutMs: number;
   corsOrigins: string[];
   /** How long a user's sealed key rows may be served from memory; 0 = always read the database. */
   keyCacheTtlMs: number;
@@ -203,6 +206,7 @@ export function loadConfig(env: Env): Config {
     maxBodyBytes: e.MAX_BODY_BYTES,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     streamIdleTimeoutMs: e.STREAM_IDLE_TIMEOUT_MS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     corsOrigins: e.CORS_ORIGINS,
     keyCacheTtlMs: e.KEY_CACHE_TTL_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

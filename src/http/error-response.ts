@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { GatewayError, internalError } from '../errors.js';
 import type { Logger } from '../ops/logger.js';
 import type { AppEnv } from './app-env.js';
+import { htmlSafeJson } from './safe-json.js';
 
 export interface OpenAIErrorBody {
   error: {
@@ -30,7 +31,7 @@ export function errorHeaders(err: GatewayError, requestId: string | undefined): 
 }
 
 export function errorResponse(err: GatewayError, requestId?: string): Response {
-  return new Response(JSON.stringify(errorBody(err)), {
+  return new Response(htmlSafeJson(JSON.stringify(errorBody(err))), {
     status: err.status,
     headers: errorHeaders(err, requestId),
   });

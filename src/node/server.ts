@@ -37,13 +37,25 @@ export interface StartOptions {
 
 type Server = ReturnType<typeof serve>;
 
+/**
+ * A client gets `requestTimeoutMs` to send its whole request (headers and body), then a 408 and a
+ * closed connection: a slow-loris client cannot hold connections open by trickling bytes. Node
+ * checks every `connectionsCheckingInterval`, so that interval follows the limit. The answer is not
+ * bounded by it (streams last as long as the upstream sends).
+ */
 function listen(
   fetch: (req: Request) => Response | Promise<Response>,
   hostname: string,
   port: number,
+  requestTimeoutMs: number,
 ): Promise<Server> {
+  const serverOptions = {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 4))),
+  };
   return new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch, hostname, port }, () => resolve(s));
+    const s = serve({ fetch, hostname, port, serverOptions }, () => resolve(s));
     s.once('error', reject);
   });
 }
@@ -114,10 +126,10 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       : undefined;
   const gateway = createApp(deps, { limiter, managementLimiter });
 
-  const server = await listen(gateway.app.fetch, config.host, config.port);
+  const server = await listen(gateway.app.fetch, config.host, config.port, config.requestTimeoutMs);
   const metricsServer =
     gateway.metricsApp && config.metricsPort !== undefined
-      ? await listen(gateway.metricsApp.fetch, config.host, config.metricsPort)
+      ? await listen(gateway.metricsApp.fetch, config.host, config.metricsPort, config.requestTimeoutMs)
       : undefined;
 
   let closing: Promise<void> | undefined;

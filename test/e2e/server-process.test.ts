@@ -6,7 +6,9 @@ import { secretsOnDisk } from '../helpers/databases.js';
 import { fakeKey } from '../helpers/keys.js';
 import { baseEnv, runScript, startGatewayProcess } from '../helpers/spawn-gateway.js';
 
-describe('the gateway as a new user starts it', () => {
+// Each test starts the gateway through tsx (two starts and a script in the first): under a loaded
+// 2-core machine a start alone can take 10 s, so these get more than the default 20 s.
+describe('the gateway as a new user starts it', { timeout: 90_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'byok-e2e-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -54,7 +54,7 @@ export function startGatewayProcess(opts: {
   child.stderr.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out}`)), 60_000);
     const onData = () => {
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (!m?.[1]) return;

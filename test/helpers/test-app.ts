@@ -16,6 +16,10 @@ export interface TestApp {
   deps: Deps;
   database: TestDatabase;
   logs: string[];
+  /** Every endpoint the app serves (method and path pattern), read from the app itself. */
+  routes: { method: string; path: string }[];
+  /** The app's metrics, as /metrics renders them. */
+  metricsText(): string;
   request(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<Response>;
   jwt(
     userId: string,
@@ -65,6 +69,12 @@ export async function createTestApp(
     deps,
     database,
     logs,
+    // Endpoints only: middleware takes (c, next), handlers take (c); `ALL` entries are the
+    // method-not-allowed catch-alls.
+    routes: gateway.app.routes
+      .filter((r) => r.method !== 'ALL' && r.handler.length < 2)
+      .map((r) => ({ method: r.method, path: r.path })),
+    metricsText: () => gateway.metrics.render(),
     async request(path, init = {}) {
       const { json, token, ...rest } = init;
       const headers = new Headers(rest.headers);

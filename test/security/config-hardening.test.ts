@@ -59,6 +59,12 @@ describe('JWT_MAX_AGE and METRICS_PORT', () => {
     expect(problemsOf(testEnv({ JWT_MAX_AGE: value })).join('\n')).toContain('JWT_MAX_AGE');
   });
 
+  it('bounds how long a client may take to send its request (REQUEST_TIMEOUT_MS, 30 s)', () => {
+    expect(loadConfig(testEnv()).requestTimeoutMs).toBe(30_000);
+    expect(loadConfig(testEnv({ REQUEST_TIMEOUT_MS: '5000' })).requestTimeoutMs).toBe(5000);
+    expect(problemsOf(testEnv({ REQUEST_TIMEOUT_MS: '0' })).join('\n')).toContain('REQUEST_TIMEOUT_MS');
+  });
+
   it('reads METRICS_PORT, unset by default', () => {
     expect(loadConfig(testEnv()).metricsPort).toBeUndefined();
     expect(loadConfig(testEnv({ METRICS_PORT: '9464' })).metricsPort).toBe(9464);

@@ -59,7 +59,7 @@ export function readResponse(bodyText: string, call: CallContext): { body: strin
       `${providerLabel(call.provider)} returned a response that is not a JSON object.`,
     );
   }
-  const failure = embeddedError(parsed);
+  const failure = embeddedError(parsed, call.apiKey);
   if (failure) {
     const detail = failure.message ? safeMessage(failure.message, call.apiKey) : 'the generation failed';
     throw upstreamFailed(`${providerLabel(call.provider)}: ${detail}`);

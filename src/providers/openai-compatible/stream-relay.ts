@@ -60,7 +60,7 @@ function relayEvents(call: CallContext, out: RelayOutput): RelayHandlers {
   /** `event: error`: whatever its data holds is the error. */
   function namedError(data: string | undefined): void {
     const body = data === undefined ? undefined : parseObject(data);
-    const found = body ? embeddedError(body) : undefined;
+    const found = body ? embeddedError(body, call.apiKey) : undefined;
     upstreamFailure(found?.message ?? (body ? pickMessage(body) : data), found?.code ?? 'upstream_error');
   }
 
@@ -69,7 +69,7 @@ function relayEvents(call: CallContext, out: RelayOutput): RelayHandlers {
     const usage = isRecord(chunk.usage) ? chunk.usage : undefined;
     const seen = usage ? toUsage(usage) : undefined;
     if (seen) out.reportUsage(seen);
-    const failure = embeddedError(chunk);
+    const failure = embeddedError(chunk, call.apiKey);
     if (failure) upstreamFailure(failure.message, failure.code);
     else if (!usage || call.includeUsage) forward(event, data);
     else if (Array.isArray(chunk.choices) && chunk.choices.length > 0) {
@@ -98,7 +98,7 @@ function relayEvents(call: CallContext, out: RelayOutput): RelayHandlers {
     if (event.data === DONE || event.event === 'error') onEvent(event);
     else if (event.data !== undefined && MAY_MATTER.test(event.data)) {
       const chunk = parseObject(event.data);
-      const failure = chunk ? embeddedError(chunk) : undefined;
+      const failure = chunk ? embeddedError(chunk, call.apiKey) : undefined;
       if (failure) upstreamFailure(failure.message, failure.code);
     }
   }

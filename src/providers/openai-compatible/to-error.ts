@@ -53,7 +53,7 @@ export function toError(status: number, headers: Headers, bodyText: string, call
   }
 
   const row = statusRow(status, OWN);
-  let code = KEEPS_UPSTREAM_CODE.has(status) ? codeOf(upstream.code, row.code) : row.code;
+  let code = KEEPS_UPSTREAM_CODE.has(status) ? codeOf(upstream.code, row.code, call.apiKey) : row.code;
   if (/^\d+$/.test(code)) code = row.code; // OpenRouter's numeric codes only repeat the status
   if (status === 404) {
     const text = (message ?? '').toLowerCase();

@@ -75,10 +75,13 @@ const CODE_SHAPE = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /**
  * An upstream `code` as ours: identifiers kept, numbers stringified, else `fallback`. The one
- * place a code from outside the gateway's vocabulary is let through (see `UpstreamCode`).
+ * place a code from outside the gateway's vocabulary is let through (see `UpstreamCode`), so it is
+ * also the place a malicious upstream would put the key (or a piece of it) as a "code": such a
+ * code is replaced by `fallback`.
  */
-export function codeOf(value: unknown, fallback: ErrorCode): ErrorCode | UpstreamCode {
-  if (typeof value === 'string' && CODE_SHAPE.test(value)) return value as UpstreamCode;
+export function codeOf(value: unknown, fallback: ErrorCode, apiKey: string): ErrorCode | UpstreamCode {
+  if (typeof value === 'string' && CODE_SHAPE.test(value))
+    return scrubSecrets(value, [apiKey]) === value ? (value as UpstreamCode) : fallback;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value) as UpstreamCode;
   return fallback;
 }
