@@ -151,7 +151,6 @@ function fakeResponse(chunks: Uint8Array[]): UpstreamResponse {
         },
       }),
     },
-    text: async () => '',
     cancel: () => {},
   };
 }

@@ -23,7 +23,7 @@ function isRepetition(s: string): boolean {
  * run of digits. 96 bits of character entropy is far below what `openssl rand -hex 16` (about 115
  * measured this way) or a generated secret (about 270) show, and far above what those mistakes show.
  */
-export const MIN_SECRET_BITS = 96;
+const MIN_SECRET_BITS = 96;
 
 export function lowEntropy(secret: string): boolean {
   return isRepetition(secret) || estimatedBits(secret) < MIN_SECRET_BITS;

@@ -5,20 +5,11 @@ import { forbidden, unauthorized } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import type { Database } from '../store/schema.js';
 import type { TouchCoalescer } from '../usage/touch-coalescer.js';
+import type { Caller } from './caller-type.js';
 import type { JwtVerifier } from './jwt.js';
-import { ALL_SCOPES, type Scope } from './scopes.js';
+import { ALL_SCOPES } from './scopes.js';
 import { hashToken, looksLikeToken, TOKEN_PREFIX } from './tokens.js';
 import { findLiveTokenByHash } from './tokens-repo.js';
-
-/** Who is calling, with what rights: built once per request from the verified credential. */
-export interface Caller {
-  userId: string;
-  via: 'jwt' | 'token';
-  tokenId?: string;
-  scopes: ReadonlySet<Scope>;
-  /** Whether this caller may spend the system OpenRouter key (SYSTEM_KEY_ACCESS / SYSTEM_KEY_CLAIM). */
-  systemKey: boolean;
-}
 
 export interface AuthOptions {
   verifyJwt: JwtVerifier;
@@ -31,7 +22,7 @@ export interface AuthOptions {
 const BEARER = /^Bearer[ ]+([^\s]+)\s*$/i;
 
 /** Resolves `Authorization: Bearer …` to a caller: a `gwt_` token by hash lookup, anything else as a JWT. */
-export async function resolveCaller(header: string | undefined, opts: AuthOptions): Promise<Caller> {
+async function resolveCaller(header: string | undefined, opts: AuthOptions): Promise<Caller> {
   const match = header ? BEARER.exec(header) : null;
   const credential = match?.[1];
   if (!credential) throw unauthorized('Missing bearer credential: send Authorization: Bearer <token>.');

@@ -4,7 +4,7 @@ import { authUnavailable, GatewayError, unauthorized } from '../errors.js';
 import { utf8Encode } from '../util/encoding.js';
 
 /** A verified JWT: its subject (the user id) and every claim, read once where the caller is built. */
-export interface VerifiedJwt {
+interface VerifiedJwt {
   sub: string;
   claims: JWTPayload;
 }

@@ -5,7 +5,7 @@ import { createRelayedTextCounter } from '../usage/estimate.js';
 import type { CallObserver } from './forward.js';
 
 /** One finished chat call, as metrics, the log and the usage table see it. No key, no content. */
-export interface ChatCallSummary extends CallEnd {
+interface ChatCallSummary extends CallEnd {
   account: CallAccount;
   provider: Provider;
   stream: boolean;

@@ -1,4 +1,4 @@
-import type { Caller } from '../auth/caller.js';
+import type { Caller } from '../auth/caller-type.js';
 import type { Deps } from '../deps.js';
 import { NATIVE_PROVIDERS } from '../providers/registry.js';
 import { activeProvidersOf } from '../vault/keys-repo.js';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Caller } from '../auth/caller.js';
+import type { Caller } from '../auth/caller-type.js';
 import { noKeyAvailable, storedKeyUnreadable, systemKeyNotAllowed } from '../errors.js';
 import type { Logger } from '../ops/logger.js';
 import { type Provider, providerLabel } from '../providers/shared/providers.js';
@@ -37,7 +37,7 @@ export interface PickKeyDeps {
   keyRows?: KeyRowCache;
 }
 
-export function keyLabelOf(key: Pick<SealedKey, 'keyName' | 'keyPreview'>): string {
+function keyLabelOf(key: Pick<SealedKey, 'keyName' | 'keyPreview'>): string {
   return key.keyName ? `"${key.keyName}" (${key.keyPreview})` : key.keyPreview;
 }
 
@@ -53,7 +53,7 @@ async function openKey(deps: PickKeyDeps, userId: string, key: SealedKey): Promi
 }
 
 /** One way to serve the call, in the order key choice tries them. */
-export interface KeyCandidate {
+interface KeyCandidate {
   source: 'user' | 'system';
   provider: Provider;
   upstreamModel: string;
@@ -68,11 +68,7 @@ export type KeyCaller = Pick<Caller, 'userId' | 'systemKey'>;
  * The caller's newest active key for the model's provider → their newest active OpenRouter key →
  * the system OpenRouter key (when configured: SYSTEM_KEY_ACCESS=none leaves it out).
  */
-export async function keyCandidates(
-  deps: PickKeyDeps,
-  userId: string,
-  route: ModelRoute,
-): Promise<KeyCandidate[]> {
+async function keyCandidates(deps: PickKeyDeps, userId: string, route: ModelRoute): Promise<KeyCandidate[]> {
   const native = route.provider !== 'openrouter' && deps.nativeProviders.has(route.provider);
   const wanted: Provider[] = native ? [route.provider, 'openrouter'] : ['openrouter'];
   const read = () => activeSealedKeys(deps.db, userId, wanted);
@@ -94,7 +90,7 @@ export async function keyCandidates(
   return candidates;
 }
 
-export const SYSTEM_KEY_LABEL = 'the system OpenRouter key';
+const SYSTEM_KEY_LABEL = 'the system OpenRouter key';
 
 /**
  * The first candidate, opened for this call. Refusals are errors, never a move to the next

@@ -45,7 +45,6 @@ export function chatRoutes(
     ) as ChatRequest;
     const route = routeModel(parsed.model);
     const picked = await pickKey(pickDeps, caller, parsed.model, route);
-    c.set('gateway', { provider: picked.provider, keySource: picked.keySource });
     // Prepared headers: they land on the c.body response below; onError adds them to errors.
     c.header('x-gateway-provider', picked.provider);
     c.header('x-gateway-key-source', picked.keySource);

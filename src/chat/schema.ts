@@ -7,7 +7,7 @@ import type { ChatRequest } from '../providers/types.js';
  */
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:@+/-]*$/;
 
-export const modelId = z
+const modelId = z
   .string({ error: 'must be a string' })
   .min(1, 'must not be empty')
   .max(256, 'must be at most 256 characters')
@@ -100,5 +100,3 @@ export const chatRequestSchema = z.looseObject({
 export function includeUsageOf(chat: ChatRequest): boolean {
   return chat.stream === true && chat.stream_options?.include_usage === true;
 }
-
-export type ParsedChat = z.output<typeof chatRequestSchema> & ChatRequest;

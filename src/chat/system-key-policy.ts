@@ -11,7 +11,7 @@ import { toHex, utf8Encode } from '../util/encoding.js';
  */
 
 /** Fields that change which model runs or add paid tools on OpenRouter. */
-export const SYSTEM_KEY_REFUSED_FIELDS = ['models', 'route', 'plugins', 'web_search_options'] as const;
+const SYSTEM_KEY_REFUSED_FIELDS = ['models', 'route', 'plugins', 'web_search_options'] as const;
 
 const OUTPUT_CAPS = ['max_tokens', 'max_completion_tokens'] as const;
 

@@ -4,7 +4,7 @@ import type { Logger } from '../ops/logger.js';
 import type { AppEnv } from './app-env.js';
 import { htmlSafeJson } from './safe-json.js';
 
-export interface OpenAIErrorBody {
+interface OpenAIErrorBody {
   error: {
     message: string;
     type: string;
@@ -14,7 +14,7 @@ export interface OpenAIErrorBody {
   };
 }
 
-export function errorBody(err: GatewayError): OpenAIErrorBody {
+function errorBody(err: GatewayError): OpenAIErrorBody {
   const body: OpenAIErrorBody = {
     error: { message: err.message, type: err.type, code: err.code, param: err.param },
   };
@@ -22,7 +22,7 @@ export function errorBody(err: GatewayError): OpenAIErrorBody {
   return body;
 }
 
-export function errorHeaders(err: GatewayError, requestId: string | undefined): Headers {
+function errorHeaders(err: GatewayError, requestId: string | undefined): Headers {
   const headers = new Headers({ 'content-type': 'application/json' });
   for (const [k, v] of Object.entries(err.headers)) headers.set(k, v);
   if (err.retryable !== undefined) headers.set('x-should-retry', String(err.retryable));
@@ -30,7 +30,7 @@ export function errorHeaders(err: GatewayError, requestId: string | undefined): 
   return headers;
 }
 
-export function errorResponse(err: GatewayError, requestId?: string): Response {
+function errorResponse(err: GatewayError, requestId?: string): Response {
   return new Response(htmlSafeJson(JSON.stringify(errorBody(err))), {
     status: err.status,
     headers: errorHeaders(err, requestId),

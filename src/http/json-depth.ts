@@ -6,7 +6,7 @@ import { paramPath } from './validate.js';
  * below what recursive code (validators, converters, JSON.stringify) survives: a 200,000-level
  * body otherwise ends in a RangeError (a 500) wherever the first recursion meets it.
  */
-export const MAX_JSON_DEPTH = 128;
+const MAX_JSON_DEPTH = 128;
 
 interface Frame {
   value: object;

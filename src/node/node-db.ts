@@ -16,11 +16,11 @@ export interface OpenedDatabase {
   dialect: Dialect;
 }
 
-export function dialectOf(databaseUrl: string): Dialect {
+function dialectOf(databaseUrl: string): Dialect {
   return databaseUrl.startsWith('file:') ? 'sqlite' : 'postgres';
 }
 
-export function sqlitePath(databaseUrl: string): string {
+function sqlitePath(databaseUrl: string): string {
   const path = databaseUrl.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
   return resolve(path);
 }

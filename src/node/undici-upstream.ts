@@ -54,7 +54,6 @@ export function createUndiciUpstream(opts: { connectionsPerOrigin?: number | nul
           return headers;
         },
         body,
-        text: () => body.text(),
         cancel() {
           // Destroying an unfinished body emits an error; nobody may be listening any more.
           if (!body.destroyed) body.on('error', noop).destroy();

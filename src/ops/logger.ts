@@ -4,7 +4,7 @@ import type { LogLevel } from '../config.js';
  * One JSON object per line. Callers pass metadata only — never bodies, headers or keys;
  * `safeFields` additionally drops any field whose name says it may hold a secret.
  */
-export type LogFields = Record<string, string | number | boolean | null | undefined>;
+type LogFields = Record<string, string | number | boolean | null | undefined>;
 
 export interface Logger {
   debug(msg: string, fields?: LogFields): void;

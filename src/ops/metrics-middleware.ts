@@ -5,7 +5,7 @@ import type { AppEnv } from '../http/app-env.js';
 import type { Metrics } from './metrics.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-export const UNMATCHED_ROUTE = 'unmatched';
+const UNMATCHED_ROUTE = 'unmatched';
 
 /**
  * The route pattern a request matched, e.g. `/api/user/api-keys/:keyId`: the last matched
@@ -13,7 +13,7 @@ export const UNMATCHED_ROUTE = 'unmatched';
  * concrete). A request that matched only wildcards, a 404 from the not-found handler or a
  * 401 on an unknown `/api/…` path, is `unmatched`: raw paths never become labels.
  */
-export function routeLabel(c: Context): string {
+function routeLabel(c: Context): string {
   const routes = matchedRoutes(c);
   for (let i = routes.length - 1; i >= 0; i--) {
     const path = routes[i]?.path;

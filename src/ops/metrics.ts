@@ -14,24 +14,24 @@
 export type LabelValue = string | number | boolean;
 type LabelSet = Record<string, LabelValue>;
 
-export interface Counter<L extends LabelSet> {
+interface Counter<L extends LabelSet> {
   inc(labels: L, by?: number): void;
 }
-export interface PlainCounter {
+interface PlainCounter {
   inc(by?: number): void;
 }
-export interface Gauge<L extends LabelSet> {
+interface Gauge<L extends LabelSet> {
   inc(labels: L, by?: number): void;
   dec(labels: L, by?: number): void;
   set(labels: L, value: number): void;
 }
-export interface Histogram<L extends LabelSet> {
+interface Histogram<L extends LabelSet> {
   /** One observation, in seconds. Non-finite or negative values are ignored. */
   observe(labels: L, seconds: number): void;
 }
 
-export type KeySource = 'user' | 'system' | 'none';
-export type TokenDirection = 'prompt' | 'completion';
+type KeySource = 'user' | 'system' | 'none';
+type TokenDirection = 'prompt' | 'completion';
 
 export interface Metrics {
   /** byok_http_requests_total{route,method,status} */

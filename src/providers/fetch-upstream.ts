@@ -49,7 +49,6 @@ export function createFetchUpstream(fetchImpl: typeof fetch = fetch): UpstreamCl
           return res.headers;
         },
         body: stream ? readerIterable(stream, (r) => (reader = r)) : EMPTY,
-        text: () => res.text(),
         cancel() {
           if (reader) reader.cancel().catch(noop);
           else if (stream && !stream.locked) stream.cancel().catch(noop);

@@ -11,9 +11,9 @@ export interface UpstreamRequest {
 }
 
 /**
- * An upstream answer whose headers have arrived. Read the body once: chunk by chunk through
- * `body`, or whole with `text()`. No Web Stream is built for it: the Node client hands undici's
- * body (a Node Readable) as it is.
+ * An upstream answer whose headers have arrived. Read the body once, chunk by chunk through
+ * `body` (src/chat/forward.ts bounds what it reads). No Web Stream is built for it: the Node client
+ * hands undici's body (a Node Readable) as it is.
  */
 export interface UpstreamResponse {
   status: number;
@@ -21,8 +21,6 @@ export interface UpstreamResponse {
   readonly headers: Headers;
   /** The body's bytes; its iterator rejects when the connection is cut or the call is aborted. */
   body: AsyncIterable<Uint8Array>;
-  /** The whole body as UTF-8 text (unbounded: use `body` where the size must be bounded). */
-  text(): Promise<string>;
   /** Stops reading and releases the connection. Safe at any time, more than once, after the end. */
   cancel(): void;
 }

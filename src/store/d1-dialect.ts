@@ -24,7 +24,7 @@ export interface D1Database {
   prepare(query: string): D1PreparedStatement;
 }
 
-export interface D1PreparedStatement {
+interface D1PreparedStatement {
   bind(...values: unknown[]): D1PreparedStatement;
   all<T = Record<string, unknown>>(): Promise<{
     results?: T[];

@@ -8,7 +8,7 @@ import type { Provider } from '../providers/shared/providers.js';
 type Timestamp = ColumnType<string | Date, string, string>;
 type NullableTimestamp = ColumnType<string | Date | null, string | null, string | null>;
 
-export interface ApiKeysTable {
+interface ApiKeysTable {
   id: string;
   user_id: string;
   provider: Provider;
@@ -23,7 +23,7 @@ export interface ApiKeysTable {
   monthly_budget_usd: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
-export interface AccessTokensTable {
+interface AccessTokensTable {
   id: string;
   user_id: string;
   name: string;
@@ -37,7 +37,7 @@ export interface AccessTokensTable {
   expires_at: NullableTimestamp;
 }
 
-export interface UsageEventsTable {
+interface UsageEventsTable {
   id: string;
   request_id: string;
   user_id: string;
@@ -59,14 +59,14 @@ export interface UsageEventsTable {
   created_at: Timestamp;
 }
 
-export interface SpendCountersTable {
+interface SpendCountersTable {
   scope: string;
   month: string;
   spent_usd: ColumnType<number, number | undefined, number>;
   reserved_usd: ColumnType<number, number | undefined, number>;
 }
 
-export interface SchemaMigrationsTable {
+interface SchemaMigrationsTable {
   name: string;
   applied_at: Generated<string>;
 }

@@ -1,6 +1,6 @@
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
-export const DEFAULT_STATEMENT_CACHE_SIZE = 500;
+const DEFAULT_STATEMENT_CACHE_SIZE = 500;
 
 /** What the cache needs from better-sqlite3's Statement: Kysely's subset plus `busy`. */
 export interface CacheableStatement extends SqliteStatement {

@@ -19,7 +19,7 @@ import { type ModelPrice, priceTokens } from './price-table.js';
 export const monthOf = (d: Date) => d.toISOString().slice(0, 7);
 
 /** Midnight UTC on the first of the month after `d`. */
-export function nextMonthStart(d: Date): Date {
+function nextMonthStart(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
 }
 
@@ -28,7 +28,7 @@ export const budgetScope = (keyId: string | undefined, userId: string) =>
   keyId ? `key:${keyId}` : `system:${userId}`;
 
 /** Output tokens reserved for a call that sets no max_tokens on a key without a cap of its own. */
-export const DEFAULT_RESERVED_OUTPUT_TOKENS = 8192;
+const DEFAULT_RESERVED_OUTPUT_TOKENS = 8192;
 /** Characters per prompt token when reserving: half the usual four, so the reservation errs high. */
 const RESERVE_CHARS_PER_TOKEN = 2;
 

@@ -5,7 +5,7 @@ import type { ChatRequest } from '../providers/types.js';
  * upstream cut mid-stream, a provider that sends none). About four characters make a token in
  * English text; these are estimates and the usage row says so.
  */
-export const CHARS_PER_TOKEN = 4;
+const CHARS_PER_TOKEN = 4;
 
 /** Characters of what the model reads: the messages and the tool definitions, as JSON. */
 export function requestChars(chat: ChatRequest): number {

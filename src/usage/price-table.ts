@@ -22,7 +22,7 @@ const entry = z.object({
   date: z.string().optional(),
   source: z.string().optional(),
 });
-export const priceFileSchema = z.object({ models: z.record(z.string().min(1), entry) });
+const priceFileSchema = z.object({ models: z.record(z.string().min(1), entry) });
 export type PriceFile = z.infer<typeof priceFileSchema>;
 
 export interface PriceTable {
@@ -33,7 +33,7 @@ export interface PriceTable {
 }
 
 /** Lookups ignore case and `.` vs `-` (OpenRouter writes `claude-sonnet-4.5`, Anthropic `claude-sonnet-4-5`). */
-export const normaliseModelId = (id: string) => id.toLowerCase().replaceAll('.', '-');
+const normaliseModelId = (id: string) => id.toLowerCase().replaceAll('.', '-');
 
 /** Checks an operator's price file; the message names the bad field. */
 export function parsePriceFile(json: unknown): PriceFile {

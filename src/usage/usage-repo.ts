@@ -2,7 +2,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database, Dialect } from '../store/schema.js';
 
 export const GROUP_BYS = ['day', 'key', 'model', 'provider'] as const;
-export type GroupBy = (typeof GROUP_BYS)[number];
+type GroupBy = (typeof GROUP_BYS)[number];
 
 /** One group's totals, as `GET /api/user/usage` shows them. */
 export interface UsageTotals {

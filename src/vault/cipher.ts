@@ -6,7 +6,7 @@
 /** 96-bit IV (NIST SP 800-38D): other lengths are hashed through GHASH and 0 is forbidden. */
 export const GCM_IV_BYTES = 12;
 /** Always passed explicitly and never read from stored data: a forged row must not pick 32 bits. */
-export const GCM_TAG_BITS = 128;
+const GCM_TAG_BITS = 128;
 export const GCM_TAG_BYTES = GCM_TAG_BITS / 8;
 const KEY_BYTES = 32;
 

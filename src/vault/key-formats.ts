@@ -11,8 +11,8 @@ import { type Provider, providerLabel } from '../providers/shared/providers.js';
 
 const ERROR_CODE = 'invalid_api_key_format';
 const PARAM = 'apiKey';
-export const MIN_KEY_LENGTH = 20;
-export const MAX_KEY_LENGTH = 512;
+const MIN_KEY_LENGTH = 20;
+const MAX_KEY_LENGTH = 512;
 
 interface KeyFormat {
   /** Every documented current format: a match is `recognized`. */

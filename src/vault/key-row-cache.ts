@@ -48,8 +48,8 @@ interface Entry {
   expiresAt: number;
 }
 
-export const DEFAULT_KEY_CACHE_TTL_MS = 2_000;
-export const DEFAULT_KEY_CACHE_MAX_USERS = 10_000;
+const DEFAULT_KEY_CACHE_TTL_MS = 2_000;
+const DEFAULT_KEY_CACHE_MAX_USERS = 10_000;
 
 function sealedOnly(r: SealedKey): SealedKey {
   return Object.freeze({

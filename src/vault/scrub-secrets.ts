@@ -64,7 +64,7 @@ function encodedForms(secret: string): string[] {
 }
 
 /** The shortest run of a known secret's characters that counts as a leak of it. */
-export const MIN_FRAGMENT = 8;
+const MIN_FRAGMENT = 8;
 
 /**
  * The texts a secret may come back as, in the normal form of `normalize`: itself, its base64 at

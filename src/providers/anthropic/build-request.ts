@@ -18,9 +18,9 @@ import { checkParams, stopSequences, userId } from './request-params.js';
 import { samplingParams } from './sampling.js';
 import type { MessagesRequest, OutputConfig } from './wire-types.js';
 
-export const ANTHROPIC_VERSION = '2023-06-01';
+const ANTHROPIC_VERSION = '2023-06-01';
 
-export function anthropicHeaders(apiKey: string, accept: string): Record<string, string> {
+function anthropicHeaders(apiKey: string, accept: string): Record<string, string> {
   return {
     'x-api-key': apiKey,
     'anthropic-version': ANTHROPIC_VERSION,
@@ -30,7 +30,7 @@ export function anthropicHeaders(apiKey: string, accept: string): Record<string,
 }
 
 /** The Messages API body for an OpenAI chat request (exported for tests and the benchmark). */
-export function toMessagesRequest(chat: ChatRequest, call: CallContext): MessagesRequest {
+function toMessagesRequest(chat: ChatRequest, call: CallContext): MessagesRequest {
   checkParams(chat);
   if (!Array.isArray(chat.messages))
     throw badRequest('invalid_value', "'messages' must be an array.", 'messages');

@@ -20,7 +20,7 @@ import type { AnthropicMessage, Block, TextBlock, ToolResultBlock, ToolUseBlock 
 const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
 type Role = (typeof ROLES)[number];
 
-export function toolUseId(id: string): string {
+function toolUseId(id: string): string {
   return id.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 

@@ -10,7 +10,7 @@ import { readResponse } from './read-response.js';
 import { streamRelay } from './stream-relay.js';
 import { toError } from './to-error.js';
 
-export { IGNORED_PARAMS, REFUSED_PARAMS, TRANSLATED_PARAMS } from './request-params.js';
+export { IGNORED_PARAMS, REFUSED_PARAMS } from './request-params.js';
 
 export const anthropicAdapter: ProviderAdapter = {
   buildRequest,

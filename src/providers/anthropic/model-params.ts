@@ -13,7 +13,7 @@
  * strictest rules): a value only such a model refuses is refused here, before the upstream call.
  */
 
-export type Sampling =
+type Sampling =
   /** temperature 0–1, top_p 0–1, top_k ≥ 0, in any combination. */
   | 'classic'
   /** as classic, but temperature and top_p not both. */
@@ -21,7 +21,7 @@ export type Sampling =
   /** only the defaults: temperature 1, top_p ≥ 0.99, no top_k. */
   | 'fixed';
 
-export type Thinking =
+type Thinking =
   /** no extended thinking: `reasoning_effort` is refused. */
   | 'none'
   /** `thinking: {type: "enabled", budget_tokens}`. */
@@ -59,7 +59,7 @@ const gen45 = {
 } as const;
 
 /** First match wins. Default max_tokens: 8192 (4096 where the model cannot write more). */
-export const MODEL_TABLE: readonly Row[] = [
+const MODEL_TABLE: readonly Row[] = [
   { pattern: /^claude-3-(haiku|sonnet|opus)\b/, ...claude3, nativeJsonSchema: false },
   {
     pattern: /^claude-3-5-(haiku|sonnet)\b/,
@@ -105,7 +105,7 @@ export const MODEL_TABLE: readonly Row[] = [
 ];
 
 /** Any other id: a model newer than this table. */
-export const NEWER_MODEL: ModelParams = {
+const NEWER_MODEL: ModelParams = {
   defaultMaxTokens: 8192,
   maxOutputTokens: 64_000,
   sampling: 'fixed',

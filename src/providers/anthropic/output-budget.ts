@@ -11,11 +11,11 @@ import type { ChatRequest } from '../types.js';
 import type { ModelParams } from './model-params.js';
 import type { ThinkingConfig } from './wire-types.js';
 
-export const REASONING_EFFORTS = ['minimal', 'low', 'medium', 'high', 'xhigh'] as const;
-export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
+const REASONING_EFFORTS = ['minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 
 /** `budget_tokens` per effort, for models that take a budget. */
-export const THINKING_BUDGET: Readonly<Record<ReasoningEffort, number>> = {
+const THINKING_BUDGET: Readonly<Record<ReasoningEffort, number>> = {
   minimal: 1024,
   low: 2048,
   medium: 8192,
@@ -24,7 +24,7 @@ export const THINKING_BUDGET: Readonly<Record<ReasoningEffort, number>> = {
 };
 
 /** `output_config.effort` per effort, for models with adaptive thinking. */
-export const ADAPTIVE_EFFORT: Readonly<Record<ReasoningEffort, string>> = {
+const ADAPTIVE_EFFORT: Readonly<Record<ReasoningEffort, string>> = {
   minimal: 'low',
   low: 'low',
   medium: 'medium',

@@ -10,7 +10,7 @@ import { isRecord } from '../shared/records.js';
 import type { ChatRequest } from '../types.js';
 
 /** Read by the converters: build-request.ts and the files it calls. */
-export const TRANSLATED_PARAMS: ReadonlySet<string> = new Set([
+const TRANSLATED_PARAMS: ReadonlySet<string> = new Set([
   'model',
   'messages',
   'stream',

@@ -27,8 +27,8 @@ export interface ToolResultBlock {
   content: string | TextBlock[];
 }
 
-export type UserBlock = TextBlock | ImageBlock | ToolResultBlock;
-export type AssistantBlock = TextBlock | ToolUseBlock;
+type UserBlock = TextBlock | ImageBlock | ToolResultBlock;
+type AssistantBlock = TextBlock | ToolUseBlock;
 export type Block = UserBlock | AssistantBlock;
 
 export interface AnthropicMessage {

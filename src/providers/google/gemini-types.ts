@@ -4,18 +4,18 @@
  * `unknown` by read-candidates.ts, so they have no types here.
  */
 
-export interface InlineData {
+interface InlineData {
   mimeType: string;
   /** Base64, standard alphabet. */
   data: string;
 }
 
-export interface FunctionCall {
+interface FunctionCall {
   name: string;
   args: Record<string, unknown>;
 }
 
-export interface FunctionResponse {
+interface FunctionResponse {
   name: string;
   /** Always an object: plain output travels under `output`. */
   response: Record<string, unknown>;
@@ -48,7 +48,7 @@ export interface GeminiTool {
   functionDeclarations: FunctionDeclaration[];
 }
 
-export type FunctionCallingMode = 'AUTO' | 'ANY' | 'NONE';
+type FunctionCallingMode = 'AUTO' | 'ANY' | 'NONE';
 
 export interface ToolConfig {
   functionCallingConfig: { mode: FunctionCallingMode; allowedFunctionNames?: string[] };

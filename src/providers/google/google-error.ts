@@ -25,7 +25,7 @@ export interface GoogleError {
 const TYPE_PREFIX = 'type.googleapis.com/google.rpc.';
 
 /** `"31s"`, `"0.5s"`, `"1.234567s"` → seconds rounded up, at least 1. */
-export function durationSeconds(value: unknown): number | undefined {
+function durationSeconds(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
   const m = /^\s*(\d+(?:\.\d+)?)s\s*$/.exec(value);
   if (!m) return undefined;

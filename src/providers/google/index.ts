@@ -11,8 +11,6 @@ import { readResponse } from './read-response.js';
 import { streamRelay } from './stream-relay.js';
 import { toError } from './to-error.js';
 
-export { IGNORED_PARAMS, PARAM_TABLE } from './params.js';
-
 export const googleAdapter: ProviderAdapter = {
   buildRequest,
   readResponse,

@@ -14,7 +14,7 @@ export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'x
 export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 
 /** How `reasoning_effort` reaches the model; null in a map = that effort is refused for the model. */
-export type Thinking =
+type Thinking =
   | { kind: 'none' }
   | { kind: 'budget'; budgets: Readonly<Record<ReasoningEffort, number | null>> }
   | { kind: 'level'; levels: Readonly<Record<ReasoningEffort, ThinkingLevel | null>> };
@@ -94,14 +94,14 @@ const GEMINI_2_0: ModelCaps = {
  * Any other model id (`gemini-flash-latest`, a new family, a Gemma model): assumed to be of the
  * newest generation, with the checks only Google can make left to Google.
  */
-export const DEFAULT_CAPS: ModelCaps = {
+const DEFAULT_CAPS: ModelCaps = {
   ...GEMINI_3_FLASH,
   maxOutputTokens: undefined,
   penalties: 'unknown',
 };
 
 /** First match wins; patterns see the model id without any `models/` prefix. */
-export const MODEL_TABLE: readonly (readonly [RegExp, ModelCaps])[] = [
+const MODEL_TABLE: readonly (readonly [RegExp, ModelCaps])[] = [
   [/^gemini-3(?:\.\d+)?-pro\b/, GEMINI_3_PRO],
   [/^gemini-3(?:\.\d+)?-flash\b/, GEMINI_3_FLASH],
   [/^gemini-2\.5-pro\b/, GEMINI_25_PRO],

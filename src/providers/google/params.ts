@@ -8,7 +8,7 @@ import { badRequest } from '../../errors.js';
 import { isRecord } from '../shared/records.js';
 import type { ChatRequest } from '../types.js';
 
-export type Disposition = 'mapped' | 'passed' | 'ignored' | 'refused';
+type Disposition = 'mapped' | 'passed' | 'ignored' | 'refused';
 
 export interface ParamRow {
   param: string;

@@ -15,7 +15,7 @@ import { type CandidateView, completionId, viewResponse } from './read-candidate
 import { googleErrorToGateway } from './to-error.js';
 import { newToolCallId } from './tool-call-id.js';
 
-export interface OpenAIToolCall {
+interface OpenAIToolCall {
   id: string;
   type: 'function';
   function: { name: string; arguments: string };

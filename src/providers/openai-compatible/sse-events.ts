@@ -1,6 +1,6 @@
 /**
  * A byte-level Server-Sent Events splitter (WHATWG HTML §9.2.6 "Interpreting an event stream"),
- * built to sit first in a TransformStream that forwards most events untouched.
+ * built for the pass-through relay, which forwards most events untouched.
  *
  * It works on bytes, not text: a chunk boundary may fall anywhere (inside a multi-byte UTF-8
  * character, inside a CRLF), and only complete events are decoded, so nothing is ever decoded
@@ -126,17 +126,4 @@ export class SseEventSplitter {
     event.canonical = false;
     onIncomplete(event);
   }
-}
-
-/** The splitter as a stream stage: bytes in, complete events out (an incomplete tail is dropped). */
-export function sseEventStream(): TransformStream<Uint8Array, SseEvent> {
-  const splitter = new SseEventSplitter();
-  return new TransformStream<Uint8Array, SseEvent>({
-    transform(chunk, controller) {
-      splitter.push(chunk, (event) => controller.enqueue(event));
-    },
-    flush() {
-      splitter.finish();
-    },
-  });
 }

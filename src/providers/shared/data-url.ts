@@ -1,8 +1,8 @@
 import { badRequest } from '../../errors.js';
 
 /** Image types both Anthropic and Gemini accept inline. */
-export const INLINE_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
-export type InlineImageType = (typeof INLINE_IMAGE_TYPES)[number];
+const INLINE_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
+type InlineImageType = (typeof INLINE_IMAGE_TYPES)[number];
 
 export interface InlineImage {
   mediaType: InlineImageType;

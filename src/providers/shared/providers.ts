@@ -17,7 +17,3 @@ const LABELS: Record<Provider, string> = {
 export function providerLabel(p: Provider): string {
   return LABELS[p];
 }
-
-export function isProvider(value: unknown): value is Provider {
-  return typeof value === 'string' && (PROVIDERS as readonly string[]).includes(value);
-}

@@ -4,7 +4,7 @@
  * Whole seconds to wait, from `retry-after` (delta-seconds or an HTTP date) or else
  * `retry-after-ms`; undefined when neither is usable. Never below 1, so a client cannot spin.
  */
-export function retryAfterSeconds(headers: Headers, now: number = Date.now()): number | undefined {
+function retryAfterSeconds(headers: Headers, now: number = Date.now()): number | undefined {
   const value = headers.get('retry-after')?.trim();
   if (value) {
     const seconds = /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : (Date.parse(value) - now) / 1000;

@@ -35,7 +35,6 @@ function fakeUpstream() {
           }),
       }),
     },
-    text: async () => '',
     cancel() {
       state.cancelled++;
       failed ??= new Error('cancelled');

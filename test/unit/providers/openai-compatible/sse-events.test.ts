@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type SseEvent,
-  SseEventSplitter,
-  sseEventStream,
-} from '../../../../src/providers/openai-compatible/sse-events.js';
+import { type SseEvent, SseEventSplitter } from '../../../../src/providers/openai-compatible/sse-events.js';
 import { fixtureBytes, pieces, utf8 } from './helpers.js';
+
+/** The splitter as a stream stage (test only): bytes in, complete events out. */
+function sseEventStream(): TransformStream<Uint8Array, SseEvent> {
+  const splitter = new SseEventSplitter();
+  return new TransformStream<Uint8Array, SseEvent>({
+    transform(chunk, controller) {
+      splitter.push(chunk, (event) => controller.enqueue(event));
+    },
+    flush() {
+      splitter.finish();
+    },
+  });
+}
 
 interface Seen {
   data: string | undefined;
