@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startFakeAnthropic } from '../fakes/anthropic-server.js';
+import { startFakeAnthropic } from '../../fakes/anthropic-server.js';
 import { useNativeChat } from '../helpers/chat-harness.js';
 
 const PNG =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { startCanary } from '../fakes/canary-server.js';
-import { startFakeGemini } from '../fakes/gemini-server.js';
+import { startCanary } from '../../fakes/canary-server.js';
+import { startFakeGemini } from '../../fakes/gemini-server.js';
 import { useNativeChat } from '../helpers/chat-harness.js';
 
 const PNG =

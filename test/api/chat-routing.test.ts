@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeAnthropic } from '../fakes/anthropic-server.js';
+import { startFakeAnthropic } from '../../fakes/anthropic-server.js';
 import { type ChatHarness, createChatHarness, userMessage } from '../helpers/chat-harness.js';
 import { DATABASE_KINDS } from '../helpers/databases.js';
 

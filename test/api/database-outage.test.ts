@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, startFakeOpenAICompatible } from '../fakes/openai-compatible-server.js';
+import { type FakeProvider, startFakeOpenAICompatible } from '../../fakes/openai-compatible-server.js';
 import { createTestDatabase, PG_ADMIN_URL, type TestDatabase } from '../helpers/databases.js';
 import { fakeKey } from '../helpers/keys.js';
 import { baseEnv, startGatewayProcess } from '../helpers/spawn-gateway.js';

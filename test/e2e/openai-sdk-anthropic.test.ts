@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { startFakeAnthropic } from '../fakes/anthropic-server.js';
+import { startFakeAnthropic } from '../../fakes/anthropic-server.js';
 import { secretsOnDisk } from '../helpers/databases.js';
 import { collectStream as collect, useSdkGateway } from '../helpers/sdk-gateway.js';
 

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { startFakeGemini } from '../fakes/gemini-server.js';
+import { startFakeGemini } from '../../fakes/gemini-server.js';
 import { collectStream as collect, useSdkGateway } from '../helpers/sdk-gateway.js';
 
 /** The real server process and a fake Gemini, driven by the official openai SDK. */

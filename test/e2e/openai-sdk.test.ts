@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { startFakeOpenAICompatible } from '../fakes/openai-compatible-server.js';
+import { startFakeOpenAICompatible } from '../../fakes/openai-compatible-server.js';
 import { secretsOnDisk } from '../helpers/databases.js';
 import { fakeKey } from '../helpers/keys.js';
 import { collectStream as collect, useSdkGateway } from '../helpers/sdk-gateway.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, startFakeOpenAICompatible } from '../fakes/openai-compatible-server.js';
+import { type FakeProvider, startFakeOpenAICompatible } from '../../fakes/openai-compatible-server.js';
 import { TEST_ENCRYPTION_SECRET, TEST_JWT_SECRET } from '../helpers/config.js';
 import { fakeKey } from '../helpers/keys.js';
 import { baseEnv, REPO_ROOT, startGatewayProcess } from '../helpers/spawn-gateway.js';

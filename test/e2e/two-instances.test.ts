@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, startFakeOpenAICompatible } from '../fakes/openai-compatible-server.js';
+import { type FakeProvider, startFakeOpenAICompatible } from '../../fakes/openai-compatible-server.js';
 import { TEST_ENCRYPTION_SECRET, TEST_JWT_SECRET } from '../helpers/config.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { fakeKey } from '../helpers/keys.js';

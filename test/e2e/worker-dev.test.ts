@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeProvider, startFakeOpenAICompatible } from '../fakes/openai-compatible-server.js';
+import { type FakeProvider, startFakeOpenAICompatible } from '../../fakes/openai-compatible-server.js';
 import { TEST_ENCRYPTION_SECRET, TEST_JWT_SECRET } from '../helpers/config.js';
 import { fakeKey } from '../helpers/keys.js';
 import { signTestJwt } from '../helpers/test-app.js';

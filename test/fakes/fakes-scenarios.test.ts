@@ -1,8 +1,12 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startCanary } from './canary-server.js';
-import { type FakeProvider, type Flavour, startFakeOpenAICompatible } from './openai-compatible-server.js';
-import { maskKey, parseDirective, waitFor } from './scenario.js';
+import { startCanary } from '../../fakes/canary-server.js';
+import {
+  type FakeProvider,
+  type Flavour,
+  startFakeOpenAICompatible,
+} from '../../fakes/openai-compatible-server.js';
+import { maskKey, parseDirective, waitFor } from '../../fakes/scenario.js';
 
 const KEY = 'sk-proj-FAKEKEY0123456789abcdefghijab12';
 const MODELS: Record<Flavour, string> = {

@@ -1,7 +1,11 @@
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeProvider, type Flavour, startFakeOpenAICompatible } from './openai-compatible-server.js';
+import {
+  type FakeProvider,
+  type Flavour,
+  startFakeOpenAICompatible,
+} from '../../fakes/openai-compatible-server.js';
 
 const KEY = 'sk-proj-FAKEKEY0123456789abcdefghijab12';
 const MODELS: Record<Flavour, string> = {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { type FakeProvider, startFakeOpenAICompatible } from '../../fakes/openai-compatible-server.js';
 import type { Env } from '../../src/config.js';
-import { type FakeProvider, startFakeOpenAICompatible } from '../fakes/openai-compatible-server.js';
 import type { DatabaseKind } from './databases.js';
 import { fakeKey, type KeyProvider } from './keys.js';
 import { createTestApp, type TestApp } from './test-app.js';

@@ -15,6 +15,8 @@ const WRANGLER = join(REPO_ROOT, 'node_modules/wrangler/bin/wrangler.js');
 
 export interface WranglerDev {
   url: string;
+  /** wrangler's pid, which is also the process group of the workerd it runs. */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -103,5 +105,5 @@ export async function startWranglerDev(vars: Record<string, string>): Promise<Wr
     await stop();
     throw err;
   });
-  return { url: `http://127.0.0.1:${port}`, output, stop };
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid ?? 0, output, stop };
 }

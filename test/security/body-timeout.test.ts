@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeAnthropic } from '../fakes/anthropic-server.js';
+import { startFakeAnthropic } from '../../fakes/anthropic-server.js';
 import { type ChatHarness, createChatHarness, useNativeChat, userMessage } from '../helpers/chat-harness.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeAnthropic } from '../fakes/anthropic-server.js';
-import { startFakeGemini } from '../fakes/gemini-server.js';
-import type { NextHandler } from '../fakes/recording-server.js';
+import { startFakeAnthropic } from '../../fakes/anthropic-server.js';
+import { startFakeGemini } from '../../fakes/gemini-server.js';
+import type { NextHandler } from '../../fakes/recording-server.js';
 import { type ChatHarness, createChatHarness, useNativeChat, userMessage } from '../helpers/chat-harness.js';
 import { echoes, leaksOf, seenByClient } from './support/leaks.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeAnthropic } from '../fakes/anthropic-server.js';
-import { startFakeGemini } from '../fakes/gemini-server.js';
+import { startFakeAnthropic } from '../../fakes/anthropic-server.js';
+import { startFakeGemini } from '../../fakes/gemini-server.js';
 import { type ChatHarness, createChatHarness, userMessage } from '../helpers/chat-harness.js';
 import { DATABASE_KINDS } from '../helpers/databases.js';
 import type { KeyProvider } from '../helpers/keys.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Canary, startCanary } from '../fakes/canary-server.js';
-import { startFakeGemini } from '../fakes/gemini-server.js';
+import { type Canary, startCanary } from '../../fakes/canary-server.js';
+import { startFakeGemini } from '../../fakes/gemini-server.js';
 import { type ChatHarness, createChatHarness, useNativeChat, userMessage } from '../helpers/chat-harness.js';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * A local stand-in for Google's Gemini API (test code only), wire-accurate where the gateway cares.
+ * A local stand-in for Google's Gemini API (shared by the tests and `npm run demo`), wire-accurate where the gateway cares.
  *
  *   const fake = await startFakeGemini();
  *   // gateway env: GOOGLE_BASE_URL = fake.baseUrl   (http://127.0.0.1:PORT/v1beta)

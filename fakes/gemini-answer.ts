@@ -1,6 +1,6 @@
 /**
  * The fake Gemini's chat answers: the Reply chosen by scenario.ts in Gemini's exact JSON or SSE
- * wire format (test code only; see gemini-wire.ts for the shapes).
+ * wire format (shared by the tests and `npm run demo`; see gemini-wire.ts for the shapes).
  */
 import type { ServerResponse } from 'node:http';
 import {

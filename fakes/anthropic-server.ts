@@ -1,5 +1,5 @@
 /**
- * A local stand-in for Anthropic's Messages API (test code only), speaking its exact wire format.
+ * A local stand-in for Anthropic's Messages API (shared by the tests and `npm run demo`), speaking its exact wire format.
  *
  *   const fake = await startFakeAnthropic();
  *   // gateway env: ANTHROPIC_BASE_URL = fake.baseUrl   (http://127.0.0.1:PORT/v1)

@@ -1,5 +1,5 @@
 /**
- * A local stand-in for OpenAI, OpenRouter or Meta's OpenAI-compatible API (test code only).
+ * A local stand-in for OpenAI, OpenRouter or Meta's OpenAI-compatible API (shared by the tests and `npm run demo`).
  *
  *   const fake = await startFakeOpenAICompatible({ flavour: 'openrouter' });
  *   // gateway env: OPENROUTER_BASE_URL = fake.baseUrl   (http://127.0.0.1:PORT/api/v1)

@@ -1,5 +1,5 @@
 /**
- * The plumbing every fake provider shares (test code only): an HTTP server on 127.0.0.1 that records
+ * The plumbing every fake provider shares (shared by the tests and `npm run demo`): an HTTP server on 127.0.0.1 that records
  * each request, answers queued one-shot `next` handlers first, and counts aborted and open responses.
  * What a fake actually answers is its `route` function.
  */

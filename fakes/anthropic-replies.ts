@@ -1,5 +1,5 @@
 /**
- * The wire format of the fake Anthropic server (test code only): error bodies, the Message JSON and
+ * The wire format of the fake Anthropic server (shared by the tests and `npm run demo`): error bodies, the Message JSON and
  * the named SSE events of a stream (https://docs.anthropic.com/en/docs/build-with-claude/streaming), written
  * from the Reply that scenario.ts decided.
  */

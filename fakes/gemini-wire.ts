@@ -1,5 +1,5 @@
 /**
- * Gemini's exact wire shapes for the fake (test code only; https://ai.google.dev/api/generate-content
+ * Gemini's exact wire shapes for the fake (shared by the tests and `npm run demo`; https://ai.google.dev/api/generate-content
  * §3, §5, §6): GenerateContentResponse bodies and SSE events (`data: …\r\n\r\n`, no `[DONE]`,
  * cumulative usageMetadata), and Google's error bodies — including the bad-key 400 whose
  * DebugInfo echoes the key, and the 429 with RetryInfo.

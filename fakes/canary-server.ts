@@ -1,5 +1,5 @@
 /**
- * A server that only records who called it (test code only). SSRF tests hand the gateway URLs
+ * A server that only records who called it (shared by the tests and `npm run demo`). SSRF tests hand the gateway URLs
  * pointing here (image URLs, base URLs, webhooks…) and then assert `canary.hits` stayed empty.
  */
 import { createServer } from 'node:http';
