@@ -151,11 +151,14 @@ async function main(): Promise<void> {
   };
 
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  // A run of some scenarios only (BENCH_SCENARIOS) is a comparison, never the latest full run.
+  const partial = process.env.BENCH_SCENARIOS !== undefined;
+  const stem = partial ? 'partial' : 'latest';
+  writeFileSync(join(RESULTS_DIR, `${stem}.json`), `${JSON.stringify(report, null, 2)}\n`);
   const chart = ['nonStreaming', 'streaming', 'halfLoadLatency'].flatMap((id) => scenarios[id] ?? []);
   const m = report.machine;
   writeFileSync(
-    join(RESULTS_DIR, 'latency.svg'),
+    join(RESULTS_DIR, partial ? 'partial-latency.svg' : 'latency.svg'),
     latencySvg(
       chart,
       `${m.cpuModel}, ${m.cores} cores, node ${m.node}, ${m.date.slice(0, 10)}${plan.quick ? ' (QUICK run)' : ''}`,
@@ -163,7 +166,7 @@ async function main(): Promise<void> {
   );
   console.log(`\n${formatTable(report)}\n`);
   console.log(
-    `bench: wrote ${join(RESULTS_DIR, 'latest.json')} and latency.svg in ${Math.round((Date.now() - started) / 1000)} s`,
+    `bench: wrote ${join(RESULTS_DIR, `${stem}.json`)} and its latency chart in ${Math.round((Date.now() - started) / 1000)} s`,
   );
   if (process.env.BENCH_STRICT === '1' && report.goals.some((g) => g.pass === false)) process.exitCode = 2;
 }
