@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Deps } from '../deps.js';
 import { GatewayError } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
+import { clientGone } from '../http/client-gone.js';
 import { adapterFor, NATIVE_PROVIDERS } from '../providers/registry.js';
 import type { CallContext, ChatRequest, ProviderAdapter } from '../providers/types.js';
 import type { KeyRowCache } from '../vault/key-row-cache.js';
@@ -105,7 +106,7 @@ export async function serveCall(
     adapter,
     chat,
     call,
-    clientSignal: c.req.raw.signal,
+    clientGone: clientGone(c),
     stopSignal: deps.lifecycle?.streamsCut,
     firstByteTimeoutMs: config.upstreamTimeoutMs,
     idleTimeoutMs: config.streamIdleTimeoutMs,

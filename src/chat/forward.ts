@@ -5,6 +5,7 @@ import {
   upstreamTimeout,
   upstreamUnreachable,
 } from '../errors.js';
+import type { ClientGone } from '../http/client-gone.js';
 import { concatBytes } from '../providers/shared/byte-queue.js';
 import type {
   CallContext,
@@ -35,7 +36,8 @@ export interface ForwardInput {
   adapter: ProviderAdapter;
   chat: ChatRequest;
   call: CallContext;
-  clientSignal: AbortSignal;
+  /** The client went away: the upstream call is aborted. */
+  clientGone: ClientGone;
   /** Aborted when the process stops for good: an open stream ends with an error event. */
   stopSignal?: AbortSignal;
   firstByteTimeoutMs: number;
@@ -86,8 +88,7 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
   const started = performance.now();
   const controller = new AbortController();
   const abortUpstream = () => controller.abort();
-  input.clientSignal.addEventListener('abort', abortUpstream, { once: true });
-  const detach = () => input.clientSignal.removeEventListener('abort', abortUpstream);
+  const detach = input.clientGone(abortUpstream);
   let timedOut = false;
   const firstByteTimer = setTimeout(() => {
     timedOut = true;

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import type { UpstreamClient } from '../providers/types.js';
 
 const noop = () => {};
@@ -13,6 +13,30 @@ function toHeaders(raw: IncomingHttpHeaders): Headers {
     else headers.set(name, value);
   }
   return headers;
+}
+
+interface Target {
+  origin: string;
+  path: string;
+}
+
+/** Upstream URLs are a handful (base URLs × endpoints, Gemini's per model): each parsed once. */
+const MAX_TARGETS = 1_000;
+
+function targetCache(): (url: string) => Target {
+  const targets = new Map<string, Target>();
+  return (url) => {
+    let target = targets.get(url);
+    if (target === undefined) {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+        throw new TypeError('upstream URL must be http or https');
+      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      if (targets.size >= MAX_TARGETS) targets.clear();
+      targets.set(url, target);
+    }
+    return target;
+  };
 }
 
 /**
@@ -36,14 +60,19 @@ export function createUndiciUpstream(opts: { connectionsPerOrigin?: number | nul
     bodyTimeout: 0,
   });
 
+  const targetOf = targetCache();
+
   return {
     async send(req, signal) {
-      const res = await request(req.url, {
+      // The agent's own request(): undici's top-level request() parses the URL on every call.
+      const { origin, path } = targetOf(req.url);
+      const res = await agent.request({
+        origin,
+        path,
         method: req.method,
         headers: req.headers,
         body: req.body,
         signal,
-        dispatcher: agent,
       });
       const body = res.body;
       let headers: Headers | undefined;

@@ -265,6 +265,22 @@ describe('the official openai SDK against the gateway', () => {
     await expect.poll(() => sdk.fakes.openai.aborted, { timeout: 3000 }).toBe(1);
   });
 
+  it('aborts the upstream when the SDK aborts a request still waiting for its answer', async () => {
+    const { client } = await newUser(['openai']);
+    const before = { aborted: sdk.fakes.openai.aborted, requests: sdk.fakes.openai.requests.length };
+    const controller = new AbortController();
+    const pending = client.chat.completions
+      .create(
+        { model: 'openai/gpt-4o', messages: [{ role: 'user', content: '!scenario hang' }] },
+        { signal: controller.signal, maxRetries: 0 },
+      )
+      .catch((e: unknown) => e);
+    await expect.poll(() => sdk.fakes.openai.requests.length).toBe(before.requests + 1);
+    controller.abort();
+    expect(await pending).toBeInstanceOf(OpenAI.APIUserAbortError);
+    await expect.poll(() => sdk.fakes.openai.aborted, { timeout: 3000 }).toBe(before.aborted + 1);
+  });
+
   it('completes 200 concurrent streams, each with its own answer', async () => {
     const { client } = await newUser(['openrouter']);
     const results = await Promise.all(
