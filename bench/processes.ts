@@ -84,8 +84,20 @@ export function startProcess(opts: {
   nodeArgs?: string[];
   cwd?: string;
   startTimeoutMs?: number;
+  /** A command the node command runs under (e.g. valgrind and its options). */
+  wrap?: string[];
+  /** tsx's loader file of another checkout (default this repo's). */
+  loader?: string;
 }): Promise<RunningProcess> {
-  const nodeCmd = [process.execPath, ...(opts.nodeArgs ?? []), '--import', TSX_LOADER, opts.script];
+  const loader = opts.loader ? pathToFileURL(opts.loader).href : TSX_LOADER;
+  const nodeCmd = [
+    ...(opts.wrap ?? []),
+    process.execPath,
+    ...(opts.nodeArgs ?? []),
+    '--import',
+    loader,
+    opts.script,
+  ];
   const [cmd, ...args] = opts.core === undefined ? nodeCmd : ['taskset', '-c', String(opts.core), ...nodeCmd];
   const child = spawn(cmd!, args, {
     cwd: opts.cwd ?? REPO_ROOT,

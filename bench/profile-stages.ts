@@ -29,7 +29,7 @@ export const STAGES = [
   'telemetry (metrics, usage rows)',
   'logging',
   'other middleware (request id, headers, rate limit, errors)',
-  'chat route handler',
+  'chat route (call set-up, response object)',
   'Hono (router, context, compose)',
   '@hono/node-server adapter',
   'node:http, streams, sockets',
@@ -65,10 +65,11 @@ const FILE_STAGES: [RegExp, Stage | null][] = [
   [/^ops\/metrics[^/]*\.ts$/, 'telemetry (metrics, usage rows)'],
   [/^ops\/logger\.ts$/, 'logging'],
   [/^http\/access-log\.ts$/, 'logging'],
+  [/^http\/client-gone\.ts$/, 'upstream call (undici)'],
   [/^http\//, 'other middleware (request id, headers, rate limit, errors)'],
   [/^limits\//, 'other middleware (request id, headers, rate limit, errors)'],
   [/^app\.ts$/, 'other middleware (request id, headers, rate limit, errors)'],
-  [/^chat\/routes\.ts$/, 'chat route handler'],
+  [/^chat\/(routes|call-pipeline)\.ts$/, 'chat route (call set-up, response object)'],
 ];
 
 /** forward.ts holds both the call (set-up, timers, abort wiring) and reading its answer. */
