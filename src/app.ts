@@ -27,6 +27,7 @@ import { healthRoutes } from './ops/health-routes.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { httpMetrics } from './ops/metrics-middleware.js';
 import { metricsOnlyApp, metricsRoutes } from './ops/metrics-routes.js';
+import { responsesRoutes } from './responses/routes.js';
 import { createPriceTable } from './usage/price-table.js';
 import { createTouchCoalescer } from './usage/touch-coalescer.js';
 import { createUsageRecorder } from './usage/usage-recorder.js';
@@ -149,6 +150,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   app.route('/v1', chatRoutes(pipeline));
   app.route('/v1', embeddingsRoutes(pipeline));
   app.route('/v1', messagesRoutes(pipeline));
+  app.route('/v1', responsesRoutes(pipeline));
 
   const routes = [
     '/healthz',
@@ -164,6 +166,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     '/v1/embeddings',
     '/v1/messages',
     '/v1/messages/count_tokens',
+    '/v1/responses',
     '/v1/models',
   ];
   for (const path of routes) app.all(path, refuseMethod);

@@ -4,15 +4,13 @@
  * another provider answers: `message_start`, then per block `content_block_start` / `_delta` /
  * `_stop` (thinking, text, one `tool_use` per tool call), then `message_delta` (stop reason and
  * usage, from the usage chunk the chat path always asks for) and `message_stop` on `[DONE]`. The
- * chat stream's final error event becomes Anthropic's `event: error`; a stream that stops with
- * neither (it should not: the chat path ends every stream) is an error too.
+ * chat stream's final error event becomes Anthropic's `event: error`; so does a stream that stops
+ * with neither (src/chat/chat-stream-translator.ts).
  */
-import { createParser } from 'eventsource-parser';
-import { isRecord, parseObject } from '../providers/shared/records.js';
-import { STREAM_INCOMPLETE, type StreamError } from '../providers/shared/sse-error-event.js';
+import { translateChatStream } from '../chat/chat-stream-translator.js';
+import { isRecord } from '../providers/shared/records.js';
+import type { StreamError } from '../providers/shared/sse-error-event.js';
 import { anthropicUsage, messageId, stopReason } from './from-chat.js';
-
-const encoder = new TextEncoder();
 
 const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 
@@ -37,137 +35,82 @@ export function anthropicErrorEvent(err: StreamError): string {
 type Block = { kind: 'thinking' | 'text' | 'tool'; index: number };
 
 export function anthropicEventsFromChat(model: string): TransformStream<Uint8Array, Uint8Array> {
-  const decoder = new TextDecoder();
-  let out = '';
-  let started = false;
-  let ended = false;
-  let next = 0;
-  let open: Block | undefined;
-  const tools = new Map<number, number>(); // OpenAI tool-call index → Anthropic block index
-  let finish: unknown;
-  let usage: unknown;
+  return translateChatStream((write) => {
+    let next = 0;
+    let open: Block | undefined;
+    const tools = new Map<number, number>(); // OpenAI tool-call index → Anthropic block index
 
-  const start = () => {
-    if (started) return;
-    started = true;
-    const message = { id: messageId(), type: 'message', role: 'assistant', model, content: [] };
-    out += event('message_start', {
-      type: 'message_start',
-      message: {
-        ...message,
-        stop_reason: null,
-        stop_sequence: null,
-        usage: { input_tokens: 0, output_tokens: 0 },
-      },
-    });
-  };
-  const close = () => {
-    if (open) out += event('content_block_stop', { type: 'content_block_stop', index: open.index });
-    open = undefined;
-  };
-  const begin = (kind: Block['kind'], contentBlock: unknown): number => {
-    close();
-    open = { kind, index: next++ };
-    out += event('content_block_start', {
-      type: 'content_block_start',
-      index: open.index,
-      content_block: contentBlock,
-    });
-    return open.index;
-  };
-  const delta = (index: number, d: unknown) => {
-    out += event('content_block_delta', { type: 'content_block_delta', index, delta: d });
-  };
+    const close = () => {
+      if (open) write(event('content_block_stop', { type: 'content_block_stop', index: open.index }));
+      open = undefined;
+    };
+    const begin = (kind: Block['kind'], contentBlock: unknown): number => {
+      close();
+      open = { kind, index: next++ };
+      write(
+        event('content_block_start', {
+          type: 'content_block_start',
+          index: open.index,
+          content_block: contentBlock,
+        }),
+      );
+      return open.index;
+    };
+    const delta = (index: number, d: unknown) =>
+      write(event('content_block_delta', { type: 'content_block_delta', index, delta: d }));
 
-  function onToolCall(call: Record<string, unknown>) {
-    const i = typeof call.index === 'number' ? call.index : 0;
-    const fn = isRecord(call.function) ? call.function : {};
-    let index = tools.get(i);
-    if (index === undefined || typeof call.id === 'string') {
-      index = begin('tool', {
-        type: 'tool_use',
-        id: String(call.id ?? `toolu_${i}`),
-        name: String(fn.name ?? ''),
-        input: {},
-      });
-      tools.set(i, index);
-    }
-    if (typeof fn.arguments === 'string' && fn.arguments !== '')
-      delta(index, { type: 'input_json_delta', partial_json: fn.arguments });
-  }
-
-  function onChunk(chunk: Record<string, unknown>) {
-    start();
-    if (chunk.usage) usage = chunk.usage;
-    const choice = Array.isArray(chunk.choices) && isRecord(chunk.choices[0]) ? chunk.choices[0] : undefined;
-    if (!choice) return;
-    const d = isRecord(choice.delta) ? choice.delta : {};
-    const reasoning = d.reasoning_content ?? d.reasoning;
-    if (typeof reasoning === 'string' && reasoning !== '') {
-      const index =
-        open?.kind === 'thinking'
-          ? open.index
-          : begin('thinking', { type: 'thinking', thinking: '', signature: '' });
-      delta(index, { type: 'thinking_delta', thinking: reasoning });
-    }
-    if (typeof d.content === 'string' && d.content !== '') {
-      const index = open?.kind === 'text' ? open.index : begin('text', { type: 'text', text: '' });
-      delta(index, { type: 'text_delta', text: d.content });
-    }
-    if (Array.isArray(d.tool_calls)) for (const call of d.tool_calls) if (isRecord(call)) onToolCall(call);
-    if (choice.finish_reason) finish = choice.finish_reason;
-  }
-
-  function fail(err: StreamError) {
-    start();
-    out += anthropicErrorEvent(err);
-    ended = true;
-  }
-
-  function onDone() {
-    start();
-    close();
-    out += event('message_delta', {
-      type: 'message_delta',
-      delta: { stop_reason: stopReason(finish), stop_sequence: null },
-      usage: anthropicUsage(usage),
-    });
-    out += event('message_stop', { type: 'message_stop' });
-    ended = true;
-  }
-
-  const parser = createParser({
-    onEvent: ({ data }) => {
-      if (ended) return;
-      if (data === '[DONE]') return onDone();
-      const chunk = parseObject(data);
-      if (!chunk) return;
-      if (isRecord(chunk.error)) {
-        const e = chunk.error;
-        return fail({
-          message: String(e.message ?? 'The upstream failed.'),
-          type: String(e.type ?? 'upstream_error') as StreamError['type'],
-          code: String(e.code ?? 'upstream_error') as StreamError['code'],
-        });
+    function onToolCall(call: Record<string, unknown>) {
+      const i = typeof call.index === 'number' ? call.index : 0;
+      const fn = isRecord(call.function) ? call.function : {};
+      let index = tools.get(i);
+      if (index === undefined || typeof call.id === 'string') {
+        const id = String(call.id ?? `toolu_${i}`);
+        index = begin('tool', { type: 'tool_use', id, name: String(fn.name ?? ''), input: {} });
+        tools.set(i, index);
       }
-      onChunk(chunk);
-    },
-  });
+      if (typeof fn.arguments === 'string' && fn.arguments !== '')
+        delta(index, { type: 'input_json_delta', partial_json: fn.arguments });
+    }
 
-  const emit = (controller: TransformStreamDefaultController<Uint8Array>) => {
-    if (out === '') return;
-    controller.enqueue(encoder.encode(out));
-    out = '';
-  };
-  return new TransformStream({
-    transform(bytes, controller) {
-      parser.feed(decoder.decode(bytes, { stream: true }));
-      emit(controller);
-    },
-    flush(controller) {
-      parser.feed(decoder.decode());
-      if (!ended) fail(STREAM_INCOMPLETE);
-      emit(controller);
-    },
+    return {
+      begin() {
+        const message = { id: messageId(), type: 'message', role: 'assistant', model, content: [] };
+        const usage = { input_tokens: 0, output_tokens: 0 };
+        write(
+          event('message_start', {
+            type: 'message_start',
+            message: { ...message, stop_reason: null, stop_sequence: null, usage },
+          }),
+        );
+      },
+      delta(d) {
+        const reasoning = d.reasoning_content ?? d.reasoning;
+        if (typeof reasoning === 'string' && reasoning !== '') {
+          const index =
+            open?.kind === 'thinking'
+              ? open.index
+              : begin('thinking', { type: 'thinking', thinking: '', signature: '' });
+          delta(index, { type: 'thinking_delta', thinking: reasoning });
+        }
+        if (typeof d.content === 'string' && d.content !== '') {
+          const index = open?.kind === 'text' ? open.index : begin('text', { type: 'text', text: '' });
+          delta(index, { type: 'text_delta', text: d.content });
+        }
+        if (Array.isArray(d.tool_calls))
+          for (const call of d.tool_calls) if (isRecord(call)) onToolCall(call);
+      },
+      done({ finish, usage }) {
+        close();
+        write(
+          event('message_delta', {
+            type: 'message_delta',
+            delta: { stop_reason: stopReason(finish), stop_sequence: null },
+            usage: anthropicUsage(usage),
+          }),
+        );
+        write(event('message_stop', { type: 'message_stop' }));
+      },
+      fail: (err) => write(anthropicErrorEvent(err)),
+    };
   });
 }

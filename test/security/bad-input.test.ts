@@ -64,6 +64,12 @@ const WRITES: Record<string, Write> = {
     textFields: ['model'],
     numbers: ['max_tokens'],
   },
+  'POST /v1/responses': {
+    valid: () => ({ model: 'openai/gpt-4o-mini', input: 'hi' }),
+    strict: false,
+    nullable: [],
+    textFields: ['model'],
+  },
   'POST /v1/messages/count_tokens': {
     valid: () => ({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] }),
     strict: false,
