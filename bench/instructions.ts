@@ -31,6 +31,8 @@ import { chatRequest, expectChat, MODELS } from './requests.js';
 const STREAM = process.env.BENCH_IR_STREAM === '1';
 const REQUESTS = Number(process.env.BENCH_IR_REQUESTS ?? 1000);
 const WARMUP = Number(process.env.BENCH_IR_WARMUP ?? 2000);
+/** vgdb (behind callgrind_control) names its pipes after user and host: both sides must agree. */
+const VGDB_ENV = { USER: 'bench', LOGNAME: 'bench', HOST: 'bench' };
 
 function fire(url: string, req: ReturnType<typeof chatRequest>, amount: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -54,11 +56,13 @@ async function countTree(tree: string, upstreamUrl: string): Promise<number> {
     script: join(tree, 'src/node.ts'),
     env: {
       ...baseChildEnv(gatewayEnv('file:./gateway.db', upstreamUrl)),
+      ...VGDB_ENV,
       TSX_TSCONFIG_PATH: join(tree, 'tsconfig.json'),
     },
     cwd: dir,
     startTimeoutMs: 600_000,
-    wrap: ['valgrind', '--tool=callgrind', '--collect-atstart=no', `--callgrind-out-file=${out}`],
+    // Instrumentation off until the warm-up is over (valgrind runs far faster without it).
+    wrap: ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`],
     loader,
   });
   try {
@@ -66,9 +70,13 @@ async function countTree(tree: string, upstreamUrl: string): Promise<number> {
     const req = chatRequest(users.withKeys.jwt, MODELS.openai, STREAM);
     await expectChat('probe', gateway.url, req, { 'x-gateway-provider': 'openai' });
     if ((await fire(gateway.url, req, WARMUP)) > 0) throw new Error('warm-up answered non-2xx');
-    execFileSync('callgrind_control', ['-i', 'on', String(gateway.pid)]);
+    execFileSync('callgrind_control', ['-i', 'on', String(gateway.pid)], {
+      env: { ...process.env, ...VGDB_ENV },
+    });
     const bad = await fire(gateway.url, req, REQUESTS);
-    execFileSync('callgrind_control', ['-i', 'off', String(gateway.pid)]);
+    execFileSync('callgrind_control', ['-i', 'off', String(gateway.pid)], {
+      env: { ...process.env, ...VGDB_ENV },
+    });
     if (bad > 0) throw new Error(`${bad} non-2xx answers while counting`);
     await gateway.stop(120_000);
     const text = readFileSync(out, 'utf8');
