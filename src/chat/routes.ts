@@ -10,8 +10,8 @@ import type { CallContext, ChatRequest } from '../providers/types.js';
 import type { KeyRowCache } from '../vault/key-row-cache.js';
 import { type ChatTelemetry, callObserver } from './call-observer.js';
 import { forwardChat } from './forward.js';
+import { type KeyChoiceDeps, serveWithKeys } from './key-attempts.js';
 import { listModels } from './models.js';
-import { pickKey } from './pick-key.js';
 import { routeModel } from './route-model.js';
 import { chatRequestSchema, includeUsageOf } from './schema.js';
 import type { SpendGuard } from './spend-guard.js';
@@ -25,7 +25,7 @@ export function chatRoutes(
 ): Hono<AppEnv> {
   const { config } = deps;
   const app = new Hono<AppEnv>();
-  const pickDeps = {
+  const choiceDeps: KeyChoiceDeps = {
     db: deps.db,
     vault: deps.vault,
     logger: deps.logger,
@@ -33,6 +33,7 @@ export function chatRoutes(
     systemOpenRouterKey: config.systemKey.access === 'none' ? undefined : config.openrouterApiKey,
     systemMonthlyBudgetUsd: config.systemKey.monthlyBudgetUsd,
     nativeProviders: NATIVE_PROVIDERS,
+    keyRotationDays: config.keyRotationDays,
     onDecryptFailure: telemetry.onDecryptFailure,
     keyRows,
   };
@@ -44,44 +45,64 @@ export function chatRoutes(
       await readJson(c.req.raw, config.maxBodyBytes),
     ) as ChatRequest;
     const route = routeModel(parsed.model);
-    const picked = await pickKey(pickDeps, caller, parsed.model, route);
-    // Prepared headers: they land on the c.body response below; onError adds them to errors.
-    c.header('x-gateway-provider', picked.provider);
-    c.header('x-gateway-key-source', picked.keySource);
-    // Policy and budget, on the chosen key, before any upstream work; each refusal is an error.
-    const chat = await spend.systemKeyPolicy(parsed, picked, route, caller.userId);
-    const account = await spend.admit(chat, picked, route, caller.userId, c.get('requestId'));
-    const adapter = adapterFor(picked.provider);
-    const call: CallContext = {
-      provider: picked.provider,
-      upstreamModel: picked.upstreamModel,
-      apiKey: picked.apiKey,
-      keyLabel: picked.keyLabel,
-      keySource: picked.keySource,
-      baseUrl: config.baseUrls[picked.provider],
-      stream: chat.stream === true,
-      includeUsage: includeUsageOf(chat),
-      attribution: { referer: config.openrouterReferer, title: config.openrouterTitle },
-    };
-    const observer = callObserver(telemetry, { provider: picked.provider, stream: call.stream, account });
-    const result = await forwardChat({
-      upstream: deps.upstream,
-      adapter,
-      chat,
-      call,
-      clientSignal: c.req.raw.signal,
-      stopSignal: deps.lifecycle?.streamsCut,
-      firstByteTimeoutMs: config.upstreamTimeoutMs,
-      idleTimeoutMs: config.streamIdleTimeoutMs,
-      observer,
-    }).catch((err: unknown) => {
-      // Failed before the upstream was called (a request the adapter cannot translate): no row,
-      // and the budget reservation is released.
-      observer.onEnd('error', 0, err instanceof GatewayError ? err.status : 500);
-      throw err;
-    });
+    const requestId = c.get('requestId');
+    const served = await serveWithKeys(
+      { deps: choiceDeps, caller, model: parsed.model, route },
+      {
+        // Policy and budget, on each key before it is opened; each refusal is an error.
+        async admit(key) {
+          const chat = await spend.systemKeyPolicy(parsed, key, route, caller.userId);
+          const account = await spend.admit(chat, key, route, caller.userId, requestId);
+          return { chat, account, provider: key.provider };
+        },
+        // The key could not be opened: no upstream call, no row, the reservation released.
+        abandon: ({ chat, account, provider }) =>
+          callObserver(telemetry, { provider, stream: chat.stream === true, account }).onEnd('error', 0, 500),
+        async call(picked, { chat, account }, attempt) {
+          // Prepared headers: they land on the c.body response below; onError adds them to errors.
+          c.header('x-gateway-provider', picked.provider);
+          c.header('x-gateway-key-source', picked.keySource);
+          c.header('x-gateway-attempts', String(attempt));
+          if (picked.keyId) c.header('x-gateway-key-id', picked.keyId);
+          const call: CallContext = {
+            provider: picked.provider,
+            upstreamModel: picked.upstreamModel,
+            apiKey: picked.apiKey,
+            keyLabel: picked.keyLabel,
+            keySource: picked.keySource,
+            baseUrl: config.baseUrls[picked.provider],
+            stream: chat.stream === true,
+            includeUsage: includeUsageOf(chat),
+            attribution: { referer: config.openrouterReferer, title: config.openrouterTitle },
+          };
+          const observer = callObserver(telemetry, {
+            provider: picked.provider,
+            stream: call.stream,
+            account,
+          });
+          return forwardChat({
+            upstream: deps.upstream,
+            adapter: adapterFor(picked.provider),
+            chat,
+            call,
+            clientSignal: c.req.raw.signal,
+            stopSignal: deps.lifecycle?.streamsCut,
+            firstByteTimeoutMs: config.upstreamTimeoutMs,
+            idleTimeoutMs: config.streamIdleTimeoutMs,
+            observer,
+          }).catch((err: unknown) => {
+            // Failed before the upstream was called (a request the adapter cannot translate): no row,
+            // and the budget reservation is released.
+            observer.onEnd('error', 0, err instanceof GatewayError ? err.status : 500);
+            throw err;
+          });
+        },
+      },
+    );
+    const result = served.result;
     const headers: Record<string, string> = { 'content-type': result.contentType };
-    if (call.stream) {
+    if (served.warning) headers['x-gateway-key-warning'] = served.warning;
+    if (parsed.stream === true) {
       headers['cache-control'] = 'no-cache';
       headers['x-accel-buffering'] = 'no';
     }
