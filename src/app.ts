@@ -4,11 +4,13 @@ import { createJwtVerifier } from './auth/jwt.js';
 import { requireScope } from './auth/scopes.js';
 import { touchToken } from './auth/tokens-repo.js';
 import { tokensRoutes } from './auth/tokens-routes.js';
+import { createCallPipeline } from './chat/call-pipeline.js';
 import { chatRoutes } from './chat/routes.js';
 import { createSpendGuard } from './chat/spend-guard.js';
 import { warnAboutOpenSystemKey } from './chat/system-key-warning.js';
 import { createChatTelemetry } from './chat/telemetry.js';
 import type { Deps } from './deps.js';
+import { embeddingsRoutes } from './embeddings/routes.js';
 import { methodNotAllowed, notFound } from './errors.js';
 import { accessLog } from './http/access-log.js';
 import type { AppEnv } from './http/app-env.js';
@@ -44,6 +46,8 @@ export interface AppOptions {
   limiter?: RateLimiter;
   /** The same for MANAGEMENT_RATE_LIMIT_RPM (key API writes), with its own budget. */
   managementLimiter?: RateLimiter;
+  /** The database takes interactive transactions (Node's SQLite and PostgreSQL, not D1). */
+  transactions?: boolean;
 }
 
 const TOUCH_INTERVAL_MS = 5_000;
@@ -60,7 +64,12 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     (id, at) => touchToken(deps.db, id, at),
     () => logger.warn('could not record token use'),
   );
-  const usage = createUsageRecorder({ db: deps.db, dialect: deps.dialect, logger });
+  const usage = createUsageRecorder({
+    db: deps.db,
+    dialect: deps.dialect,
+    logger,
+    transactions: opts.transactions,
+  });
   const telemetry = createChatTelemetry({
     db: deps.db,
     metrics,
@@ -137,7 +146,9 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   app.use('/v1/*', requireScope('chat'));
   if (limiter)
     app.use('/v1/*', rateLimit(limiter, config.rateLimitRpm, { onLimited: () => metrics.rateLimited.inc() }));
-  app.route('/v1', chatRoutes(deps, telemetry, spend, keyRows));
+  const pipeline = createCallPipeline(deps, telemetry, spend, keyRows);
+  app.route('/v1', chatRoutes(pipeline));
+  app.route('/v1', embeddingsRoutes(pipeline));
 
   const routes = [
     '/healthz',
@@ -150,6 +161,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     '/api/user/api-keys/:id/usage',
     '/api/user/usage',
     '/v1/chat/completions',
+    '/v1/embeddings',
     '/v1/models',
   ];
   for (const path of routes) app.all(path, refuseMethod);

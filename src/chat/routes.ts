@@ -1,112 +1,23 @@
 import { Hono } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Deps } from '../deps.js';
-import { GatewayError } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
-import { adapterFor, NATIVE_PROVIDERS } from '../providers/registry.js';
-import type { CallContext, ChatRequest } from '../providers/types.js';
-import type { KeyRowCache } from '../vault/key-row-cache.js';
-import { type ChatTelemetry, callObserver } from './call-observer.js';
-import { forwardChat } from './forward.js';
-import { type KeyChoiceDeps, serveWithKeys } from './key-attempts.js';
+import type { ChatRequest } from '../providers/types.js';
+import { type CallPipeline, respond, serveCall } from './call-pipeline.js';
 import { listModels } from './models.js';
-import { routeModel } from './route-model.js';
-import { chatRequestSchema, includeUsageOf } from './schema.js';
-import type { SpendGuard } from './spend-guard.js';
+import { chatRequestSchema } from './schema.js';
 
 /** `/v1`: chat completions and the model list, behind authentication, scope and the rate limit. */
-export function chatRoutes(
-  deps: Deps,
-  telemetry: ChatTelemetry,
-  spend: SpendGuard,
-  keyRows?: KeyRowCache,
-): Hono<AppEnv> {
-  const { config } = deps;
+export function chatRoutes(pipeline: CallPipeline): Hono<AppEnv> {
+  const { deps, spend } = pipeline;
   const app = new Hono<AppEnv>();
-  const choiceDeps: KeyChoiceDeps = {
-    db: deps.db,
-    vault: deps.vault,
-    logger: deps.logger,
-    // SYSTEM_KEY_ACCESS=none: for key choice, there is no system key.
-    systemOpenRouterKey: config.systemKey.access === 'none' ? undefined : config.openrouterApiKey,
-    systemMonthlyBudgetUsd: config.systemKey.monthlyBudgetUsd,
-    nativeProviders: NATIVE_PROVIDERS,
-    keyRotationDays: config.keyRotationDays,
-    onDecryptFailure: telemetry.onDecryptFailure,
-    keyRows,
-  };
 
   app.post('/chat/completions', async (c) => {
-    const caller = c.get('caller');
     const parsed = parseBody(
       chatRequestSchema,
-      await readJson(c.req.raw, config.maxBodyBytes),
+      await readJson(c.req.raw, deps.config.maxBodyBytes),
     ) as ChatRequest;
-    const route = routeModel(parsed.model);
-    const requestId = c.get('requestId');
-    const served = await serveWithKeys(
-      { deps: choiceDeps, caller, model: parsed.model, route },
-      {
-        // Policy and budget, on each key before it is opened; each refusal is an error.
-        async admit(key) {
-          const chat = await spend.systemKeyPolicy(parsed, key, route, caller.userId);
-          const account = await spend.admit(chat, key, route, caller.userId, requestId);
-          return { chat, account, provider: key.provider };
-        },
-        // The key could not be opened: no upstream call, no row, the reservation released.
-        abandon: ({ chat, account, provider }) =>
-          callObserver(telemetry, { provider, stream: chat.stream === true, account }).onEnd('error', 0, 500),
-        async call(picked, { chat, account }, attempt) {
-          // Prepared headers: they land on the c.body response below; onError adds them to errors.
-          c.header('x-gateway-provider', picked.provider);
-          c.header('x-gateway-key-source', picked.keySource);
-          c.header('x-gateway-attempts', String(attempt));
-          if (picked.keyId) c.header('x-gateway-key-id', picked.keyId);
-          const call: CallContext = {
-            provider: picked.provider,
-            upstreamModel: picked.upstreamModel,
-            apiKey: picked.apiKey,
-            keyLabel: picked.keyLabel,
-            keySource: picked.keySource,
-            baseUrl: config.baseUrls[picked.provider],
-            stream: chat.stream === true,
-            includeUsage: includeUsageOf(chat),
-            attribution: { referer: config.openrouterReferer, title: config.openrouterTitle },
-          };
-          const observer = callObserver(telemetry, {
-            provider: picked.provider,
-            stream: call.stream,
-            account,
-          });
-          return forwardChat({
-            upstream: deps.upstream,
-            adapter: adapterFor(picked.provider),
-            chat,
-            call,
-            clientSignal: c.req.raw.signal,
-            stopSignal: deps.lifecycle?.streamsCut,
-            firstByteTimeoutMs: config.upstreamTimeoutMs,
-            idleTimeoutMs: config.streamIdleTimeoutMs,
-            observer,
-          }).catch((err: unknown) => {
-            // Failed before the upstream was called (a request the adapter cannot translate): no row,
-            // and the budget reservation is released.
-            observer.onEnd('error', 0, err instanceof GatewayError ? err.status : 500);
-            throw err;
-          });
-        },
-      },
-    );
-    const result = served.result;
-    const headers: Record<string, string> = { 'content-type': result.contentType };
-    if (served.warning) headers['x-gateway-key-warning'] = served.warning;
-    if (parsed.stream === true) {
-      headers['cache-control'] = 'no-cache';
-      headers['x-accel-buffering'] = 'no';
-    }
-    return c.body(result.body, result.status as ContentfulStatusCode, headers);
+    return respond(c, await serveCall(pipeline, c, parsed), parsed.stream === true);
   });
 
   app.get('/models', async (c) => c.json(await listModels(deps, c.get('caller'), spend.systemKeyAllows)));

@@ -65,7 +65,7 @@ export function createKeyRowCache(opts: KeyRowCacheOptions = {}): KeyRowCache {
 
   // userId → (provider list → entry). A Map iterates in insertion order: re-inserting a user on
   // every use keeps the least recently used first. The inner maps hold one entry per provider
-  // list pick-key asks for (a handful, fixed by the code, never by the caller).
+  // list key choice asks for (a handful, fixed by the code, never by the caller).
   const users = new Map<string, Map<string, Entry>>();
   let generation = 0;
 
