@@ -48,6 +48,7 @@ export function createCallPipeline(
       keyRotationDays: config.keyRotationDays,
       onDecryptFailure: telemetry.onDecryptFailure,
       keyRows,
+      now: () => deps.clock().getTime(),
     },
   };
 }
