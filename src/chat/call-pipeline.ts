@@ -8,8 +8,8 @@ import type { Provider } from '../providers/shared/providers.js';
 import type { CallContext, ChatRequest, ProviderAdapter } from '../providers/types.js';
 import type { KeyRowCache } from '../vault/key-row-cache.js';
 import { type ChatTelemetry, callObserver } from './call-observer.js';
-import { type ForwardResult, forwardChat } from './forward.js';
-import { type KeyChoiceDeps, type Served, serveWithKeys } from './key-attempts.js';
+import { type CallObserver, type ForwardResult, forwardChat } from './forward.js';
+import { firstProvider, type KeyChoiceDeps, type Served, serveWithKeys } from './key-attempts.js';
 import { type ModelRoute, routeModel } from './route-model.js';
 import { includeUsageOf } from './schema.js';
 import type { SpendGuard } from './spend-guard.js';
@@ -53,81 +53,117 @@ export function createCallPipeline(
   };
 }
 
-export interface CallOptions {
-  /** The model's route when the route already computed it. */
-  route?: ModelRoute;
-  /** Builds the call for the provider of the key being tried; default: that provider's chat adapter. */
-  adapter?: (provider: Provider) => ProviderAdapter;
+/**
+ * What to send on a key of a given provider: the chat-shaped request that policy and budget judge
+ * (the request itself on the chat path), the adapter that builds the call (default: the provider's
+ * chat adapter), and whether the call is free (Anthropic's count_tokens: on the caller's own key it
+ * is neither budgeted nor recorded).
+ */
+export interface CallPlan {
+  request: ChatRequest;
+  adapter?: ProviderAdapter;
+  free?: boolean;
+}
+
+/** For a call that spends nothing: no budget, no usage row, no metrics. */
+const UNACCOUNTED: CallObserver = { onFirstByte() {}, onUsage() {}, onRelayed() {}, onEnd() {} };
+
+const choiceOf = (p: CallPipeline, c: Context<AppEnv>, model: string, route: ModelRoute) => ({
+  deps: p.choiceDeps,
+  caller: c.get('caller'),
+  model,
+  route,
+});
+
+/**
+ * The provider the caller's keys would serve `model` with (no key opened, no budget touched): for
+ * a route that answers differently by provider before calling anyone (count_tokens' estimate).
+ */
+export function servingProvider(p: CallPipeline, c: Context<AppEnv>, model: string): Promise<Provider> {
+  return firstProvider(choiceOf(p, c, model, routeModel(model)));
 }
 
 /**
- * Serves `request` with the caller's keys. `request` is what policy and budget judge (the request
- * itself on the chat path; its chat-shaped equivalent for other endpoints). Each key tried is
- * named in prepared headers (`x-gateway-provider`, `-key-source`, `-attempts`, `-key-id`), which
- * land on the response and, through onError, on an error.
+ * Serves `model` with the caller's keys: for each key tried, `plan(provider)` says what to send;
+ * policy and budget judge its request before the key is opened. Each key tried is named in
+ * prepared headers (`x-gateway-provider`, `-key-source`, `-attempts`, `-key-id`), which land on
+ * the response and, through onError, on an error. `served.picked.provider` tells the route which
+ * plan answered.
  */
 export async function serveCall(
   p: CallPipeline,
   c: Context<AppEnv>,
-  request: ChatRequest,
-  opts: CallOptions = {},
+  model: string,
+  plan: (provider: Provider) => CallPlan,
+  route: ModelRoute = routeModel(model),
 ): Promise<Served<ForwardResult>> {
   const { deps, spend, telemetry } = p;
   const { config } = deps;
   const caller = c.get('caller');
-  const route = opts.route ?? routeModel(request.model);
-  return serveWithKeys(
-    { deps: p.choiceDeps, caller, model: request.model, route },
-    {
-      // Policy and budget, on each key before it is opened; a refusal is an error (or the next key).
-      async admit(key) {
-        const chat = await spend.systemKeyPolicy(request, key, route, caller.userId);
-        const account = await spend.admit(chat, key, route, caller.userId, c.get('requestId'));
-        return { chat, account, provider: key.provider };
-      },
-      // The key could not be opened: no upstream call, no row, the reservation released.
-      abandon: ({ chat, account, provider }) =>
-        callObserver(telemetry, { provider, stream: chat.stream === true, account }).onEnd('error', 0, 500),
-      call(picked, { chat, account }, attempt) {
-        c.header('x-gateway-provider', picked.provider);
-        c.header('x-gateway-key-source', picked.keySource);
-        c.header('x-gateway-attempts', String(attempt));
-        if (picked.keyId) c.header('x-gateway-key-id', picked.keyId);
-        const call: CallContext = {
-          provider: picked.provider,
-          upstreamModel: picked.upstreamModel,
-          apiKey: picked.apiKey,
-          keyLabel: picked.keyLabel,
-          keySource: picked.keySource,
-          baseUrl: config.baseUrls[picked.provider],
-          stream: chat.stream === true,
-          includeUsage: includeUsageOf(chat),
-          attribution: { referer: config.openrouterReferer, title: config.openrouterTitle },
-        };
-        const observer = callObserver(telemetry, { provider: picked.provider, stream: call.stream, account });
-        return forwardChat({
-          upstream: deps.upstream,
-          adapter: opts.adapter ? opts.adapter(picked.provider) : adapterFor(picked.provider),
-          chat,
-          call,
-          clientSignal: c.req.raw.signal,
-          stopSignal: deps.lifecycle?.streamsCut,
-          firstByteTimeoutMs: config.upstreamTimeoutMs,
-          idleTimeoutMs: config.streamIdleTimeoutMs,
-          observer,
-        }).catch((err: unknown) => {
-          // Failed before the upstream was called (a request the adapter cannot translate): no row,
-          // and the budget reservation is released.
-          observer.onEnd('error', 0, err instanceof GatewayError ? err.status : 500);
-          throw err;
-        });
-      },
+  return serveWithKeys(choiceOf(p, c, model, route), {
+    // Policy and budget, on each key before it is opened; a refusal is an error (or the next key).
+    async admit(key) {
+      const planned = plan(key.provider);
+      if (planned.free && key.keySource === 'user')
+        return { planned, chat: planned.request, account: undefined };
+      const chat = await spend.systemKeyPolicy(planned.request, key, route, caller.userId);
+      const account = await spend.admit(chat, key, route, caller.userId, c.get('requestId'));
+      return { planned, chat, account };
     },
-  );
+    // The key could not be opened: no upstream call, no row, the reservation released.
+    abandon: ({ chat, account }) => {
+      if (account)
+        callObserver(telemetry, {
+          provider: account.provider as Provider,
+          stream: chat.stream === true,
+          account,
+        }).onEnd('error', 0, 500);
+    },
+    call(picked, { planned, chat, account }, attempt) {
+      c.header('x-gateway-provider', picked.provider);
+      c.header('x-gateway-key-source', picked.keySource);
+      c.header('x-gateway-attempts', String(attempt));
+      if (picked.keyId) c.header('x-gateway-key-id', picked.keyId);
+      const call: CallContext = {
+        provider: picked.provider,
+        upstreamModel: picked.upstreamModel,
+        apiKey: picked.apiKey,
+        keyLabel: picked.keyLabel,
+        keySource: picked.keySource,
+        baseUrl: config.baseUrls[picked.provider],
+        stream: chat.stream === true,
+        includeUsage: includeUsageOf(chat),
+        attribution: { referer: config.openrouterReferer, title: config.openrouterTitle },
+      };
+      const observer = account
+        ? callObserver(telemetry, { provider: picked.provider, stream: call.stream, account })
+        : UNACCOUNTED;
+      return forwardChat({
+        upstream: deps.upstream,
+        adapter: planned.adapter ?? adapterFor(picked.provider),
+        chat,
+        call,
+        clientSignal: c.req.raw.signal,
+        stopSignal: deps.lifecycle?.streamsCut,
+        firstByteTimeoutMs: config.upstreamTimeoutMs,
+        idleTimeoutMs: config.streamIdleTimeoutMs,
+        observer,
+      }).catch((err: unknown) => {
+        // Failed before the upstream was called (a request the adapter cannot translate): no row,
+        // and the budget reservation is released.
+        observer.onEnd('error', 0, err instanceof GatewayError ? err.status : 500);
+        throw err;
+      });
+    },
+  });
 }
 
 /** The call's answer as the route's response: JSON, or an SSE stream that proxies must not buffer. */
-export function respond(c: Context<AppEnv>, served: Served<ForwardResult>, stream: boolean): Response {
+export function respond(
+  c: Context<AppEnv>,
+  served: { result: ForwardResult; warning?: string },
+  stream: boolean,
+): Response {
   const { result, warning } = served;
   const headers: Record<string, string> = { 'content-type': result.contentType };
   if (warning) headers['x-gateway-key-warning'] = warning;

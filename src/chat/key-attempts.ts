@@ -1,4 +1,5 @@
 import { exclusiveKeysUnusable, GatewayError, noKeyAvailable } from '../errors.js';
+import type { Provider } from '../providers/shared/providers.js';
 import { markKeyRejected, restKey } from '../vault/key-health.js';
 import { sealedKeysFor } from '../vault/sealed-keys.js';
 import {
@@ -88,6 +89,17 @@ async function noteFailure(ctx: SourceContext, key: KeyCandidate, err: GatewayEr
  * a move to the next source.
  */
 export async function serveWithKeys<P, R>(choice: KeyChoice, steps: KeySteps<P, R>): Promise<Served<R>> {
+  const { ctx, group } = await firstGroup(choice);
+  return serveFromGroup(ctx, group, steps);
+}
+
+/** The provider whose keys would serve the request (nothing opened, no budget touched). */
+export async function firstProvider(choice: KeyChoice): Promise<Provider> {
+  return (await firstGroup(choice)).group.candidates[0]!.provider;
+}
+
+/** The first source's group that has a candidate; the errors of key choice when there is none. */
+async function firstGroup(choice: KeyChoice): Promise<{ ctx: SourceContext; group: KeyGroup }> {
   const { deps, caller, route } = choice;
   const native = route.provider !== 'openrouter' && deps.nativeProviders.has(route.provider);
   const wanted = native ? [route.provider, 'openrouter' as const] : ['openrouter' as const];
@@ -108,7 +120,7 @@ export async function serveWithKeys<P, R>(choice: KeyChoice, steps: KeySteps<P, 
   for (const source of choice.sources ?? KEY_SOURCES) {
     const group = await source(ctx);
     if (!group) continue;
-    if (group.candidates.length > 0) return serveFromGroup(ctx, group, steps);
+    if (group.candidates.length > 0) return { ctx, group };
     if (group.exclusive) throw exclusiveKeysUnusable(group.name, group.unusable);
   }
   throw noKeyAvailable(choice.model, wantedKeys(ctx));

@@ -17,7 +17,8 @@ export function chatRoutes(pipeline: CallPipeline): Hono<AppEnv> {
       chatRequestSchema,
       await readJson(c.req.raw, deps.config.maxBodyBytes),
     ) as ChatRequest;
-    return respond(c, await serveCall(pipeline, c, parsed), parsed.stream === true);
+    const served = await serveCall(pipeline, c, parsed.model, () => ({ request: parsed }));
+    return respond(c, served, parsed.stream === true);
   });
 
   app.get('/models', async (c) => c.json(await listModels(deps, c.get('caller'), spend.systemKeyAllows)));

@@ -35,11 +35,14 @@ export function embeddingsRoutes(pipeline: CallPipeline): Hono<AppEnv> {
       max_tokens: 1,
     };
     // The adapter follows the key that serves (the model's provider, or OpenRouter).
-    const adapter = (provider: Provider) =>
-      provider === 'google'
-        ? geminiEmbeddings(req)
-        : openAIEmbeddings(req, provider as 'openai' | 'openrouter');
-    return respond(c, await serveCall(pipeline, c, judged, { route, adapter }), false);
+    const plan = (provider: Provider) => ({
+      request: judged,
+      adapter:
+        provider === 'google'
+          ? geminiEmbeddings(req)
+          : openAIEmbeddings(req, provider as 'openai' | 'openrouter'),
+    });
+    return respond(c, await serveCall(pipeline, c, req.model, plan, route), false);
   });
   return app;
 }
