@@ -8,6 +8,7 @@ import { chatRoutes } from './chat/routes.js';
 import { createSpendGuard } from './chat/spend-guard.js';
 import { warnAboutOpenSystemKey } from './chat/system-key-warning.js';
 import { createChatTelemetry } from './chat/telemetry.js';
+import { consoleRoutes } from './console/routes.js';
 import type { Deps } from './deps.js';
 import { methodNotAllowed, notFound } from './errors.js';
 import { accessLog } from './http/access-log.js';
@@ -96,6 +97,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   }
 
   app.route('/', healthRoutes(deps));
+  // The key console (a page on this origin calling /api); its strict headers are its own.
+  app.route('/', consoleRoutes());
   const separateMetrics = config.metricsPort !== undefined;
   if (!separateMetrics) app.route('/', metricsRoutes(metrics));
 
@@ -140,6 +143,11 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   app.route('/v1', chatRoutes(deps, telemetry, spend, keyRows));
 
   const routes = [
+    '/',
+    '/console',
+    '/console/console.js',
+    '/console/console.css',
+    '/console/icon.svg',
     '/healthz',
     '/readyz',
     ...(separateMetrics ? [] : ['/metrics']),
