@@ -62,7 +62,7 @@ describe('the key console’s headers', () => {
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/console');
     const etag = (await t.request('/console')).headers.get('etag') ?? '';
-    expect(etag).toMatch(/^"[0-9a-f]{12}"$/);
+    expect(etag).toMatch(/^"[0-9a-f]{12}-[0-9a-f]{8}"$/);
     expect((await t.request('/console', { headers: { 'if-none-match': etag } })).status).toBe(304);
     for (const path of ['/', '/console', '/console/console.js']) {
       const res = await t.request(path, { method: 'POST' });

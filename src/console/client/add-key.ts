@@ -1,9 +1,8 @@
-import { PROVIDERS, type Provider, providerLabel } from '../../providers/shared/providers.js';
-import { keyFormatHint } from '../../vault/key-formats.js';
 import { api } from './api.js';
 import { announce, h } from './dom.js';
 import { busy, clearFieldErrors, field, showFailure } from './forms.js';
 import type { KeyView } from './keys-list.js';
+import { config, keyFormatHint, providerLabel } from './page-config.js';
 
 /** A budget field's value for the API: empty → none; a number; anything else is sent as typed so the server names it. */
 export function budgetValue(raw: string): number | string | null {
@@ -23,7 +22,7 @@ export function mountAddKeyForm(form: HTMLFormElement, onAdded: (key: KeyView) =
   const provider = h(
     'select',
     { name: 'provider', required: true },
-    ...PROVIDERS.map((p) => h('option', { value: p }, providerLabel(p))),
+    ...config.providers.map((p) => h('option', { value: p.id }, p.label)),
   );
   const apiKey = h('input', {
     name: 'apiKey',
@@ -35,7 +34,7 @@ export function mountAddKeyForm(form: HTMLFormElement, onAdded: (key: KeyView) =
     'data-1p-ignore': true,
     'data-lpignore': 'true',
   });
-  const formatHint = h('span', {}, keyFormatHint(provider.value as Provider));
+  const formatHint = h('span', {}, keyFormatHint(provider.value));
   const keyName = h('input', { name: 'keyName', type: 'text', maxlength: 100, autocomplete: 'off' });
   const budget = h('input', {
     name: 'monthlyBudgetUsd',
@@ -45,7 +44,7 @@ export function mountAddKeyForm(form: HTMLFormElement, onAdded: (key: KeyView) =
   });
 
   provider.addEventListener('change', () => {
-    formatHint.textContent = keyFormatHint(provider.value as Provider);
+    formatHint.textContent = keyFormatHint(provider.value);
   });
 
   form.append(

@@ -1,7 +1,7 @@
-import { providerLabel } from '../../providers/shared/providers.js';
 import type { ApiKey } from '../../vault/keys-repo.js';
 import { h } from './dom.js';
 import { usd, when } from './format.js';
+import { providerLabel } from './page-config.js';
 
 /** A key as `GET /api/user/api-keys` lists it: the public view (previews only) with this month's spend. */
 export type KeyView = ApiKey & { monthSpendUsd: number };

@@ -1,17 +1,10 @@
-import { SCOPES, type Scope } from '../../auth/scopes.js';
 import type { AccessToken } from '../../auth/tokens-repo.js';
 import { api, messageOf } from './api.js';
 import { confirmAction } from './confirm.js';
 import { announce, byId, fill, h, type Section, uid } from './dom.js';
 import { when } from './format.js';
 import { busy, clearFieldErrors, field, showFailure } from './forms.js';
-
-const SCOPE_TEXT: Record<Scope, string> = {
-  chat: 'chat — call the OpenAI-compatible API (/v1)',
-  'keys:read': 'keys:read — list your keys (previews only)',
-  'keys:write': 'keys:write — add, change and delete keys',
-  'usage:read': 'usage:read — read usage and spend',
-};
+import { config } from './page-config.js';
 
 const LIFETIMES: [string, number | null][] = [
   ['Never', null],
@@ -122,8 +115,14 @@ export function tokensSection(kind: () => 'jwt' | 'token'): Section {
     required: true,
     autocomplete: 'off',
   });
-  const boxes = SCOPES.map((s) =>
-    h('input', { type: 'checkbox', name: 'scopes', value: s, id: `scope-${s}`, checked: s === 'chat' }),
+  const boxes = config.scopes.map((s) =>
+    h('input', {
+      type: 'checkbox',
+      name: 'scopes',
+      value: s.id,
+      id: `scope-${s.id}`,
+      checked: s.id === 'chat',
+    }),
   );
   const lifetime = h(
     'select',
@@ -139,7 +138,7 @@ export function tokensSection(kind: () => 'jwt' | 'token'): Section {
       { class: 'scopes' },
       h('legend', {}, 'Scopes'),
       ...boxes.map((b, i) =>
-        h('div', { class: 'check' }, b, h('label', { for: b.id }, SCOPE_TEXT[SCOPES[i] as Scope])),
+        h('div', { class: 'check' }, b, h('label', { for: b.id }, config.scopes[i]?.text ?? b.value)),
       ),
       h('p', { class: 'field-error', id: 'scopes-error', hidden: true }),
     ),

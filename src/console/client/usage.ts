@@ -1,4 +1,3 @@
-import { providerLabel } from '../../providers/shared/providers.js';
 import type { UsageTotals } from '../../usage/usage-repo.js';
 import { api, messageOf } from './api.js';
 import { type Bar, columnChart, rowChart } from './chart.js';
@@ -6,6 +5,7 @@ import { byId, fill, h, type Section } from './dom.js';
 import { plural, shortDay, usd } from './format.js';
 import { field } from './forms.js';
 import { type KeyView, keyLabel } from './keys-list.js';
+import { providerLabel } from './page-config.js';
 
 type Group = UsageTotals & { group: string };
 interface Report {
