@@ -47,6 +47,8 @@ export interface AppOptions {
   limiter?: RateLimiter;
   /** The same for MANAGEMENT_RATE_LIMIT_RPM (key API writes), with its own budget. */
   managementLimiter?: RateLimiter;
+  /** The database takes interactive transactions (Node's SQLite and PostgreSQL, not D1). */
+  transactions?: boolean;
 }
 
 const TOUCH_INTERVAL_MS = 5_000;
@@ -63,7 +65,12 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     (id, at) => touchToken(deps.db, id, at),
     () => logger.warn('could not record token use'),
   );
-  const usage = createUsageRecorder({ db: deps.db, dialect: deps.dialect, logger });
+  const usage = createUsageRecorder({
+    db: deps.db,
+    dialect: deps.dialect,
+    logger,
+    transactions: opts.transactions,
+  });
   const telemetry = createChatTelemetry({
     db: deps.db,
     metrics,
