@@ -14,6 +14,7 @@ import type { Deps } from './deps.js';
 import { embeddingsRoutes } from './embeddings/routes.js';
 import { methodNotAllowed, notFound } from './errors.js';
 import { accessLog } from './http/access-log.js';
+import { speaksAnthropic } from './http/anthropic-error.js';
 import type { AppEnv } from './http/app-env.js';
 import { corsFor } from './http/cors.js';
 import { onError } from './http/error-response.js';
@@ -22,10 +23,12 @@ import { htmlSafeJsonBodies } from './http/safe-json.js';
 import { noSniff, noStore } from './http/security-headers.js';
 import { rateLimit } from './limits/rate-limit-middleware.js';
 import { createMemoryRateLimiter, type RateLimiter } from './limits/rate-limiter.js';
+import { messagesRoutes } from './messages/routes.js';
 import { healthRoutes } from './ops/health-routes.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { httpMetrics } from './ops/metrics-middleware.js';
 import { metricsOnlyApp, metricsRoutes } from './ops/metrics-routes.js';
+import { responsesRoutes } from './responses/routes.js';
 import { createPriceTable } from './usage/price-table.js';
 import { createTouchCoalescer } from './usage/touch-coalescer.js';
 import { createUsageRecorder } from './usage/usage-recorder.js';
@@ -145,13 +148,19 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
 
   const limiter =
     opts.limiter ?? (config.rateLimitRpm > 0 ? createMemoryRateLimiter(config.rateLimitRpm) : undefined);
-  app.use('/v1/*', anyCaller);
+  // Anthropic's clients put the credential in x-api-key: accepted on /v1/messages only.
+  const anthropicCaller = authenticate(auth, { apiKeyHeader: true });
+  app.use('/v1/*', (c, next) =>
+    speaksAnthropic(c.req.path) ? anthropicCaller(c, next) : anyCaller(c, next),
+  );
   app.use('/v1/*', requireScope('chat'));
   if (limiter)
     app.use('/v1/*', rateLimit(limiter, config.rateLimitRpm, { onLimited: () => metrics.rateLimited.inc() }));
   const pipeline = createCallPipeline(deps, telemetry, spend, keyRows);
   app.route('/v1', chatRoutes(pipeline));
   app.route('/v1', embeddingsRoutes(pipeline));
+  app.route('/v1', messagesRoutes(pipeline));
+  app.route('/v1', responsesRoutes(pipeline));
 
   const routes = [
     '/',
@@ -170,6 +179,9 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     '/api/user/usage',
     '/v1/chat/completions',
     '/v1/embeddings',
+    '/v1/messages',
+    '/v1/messages/count_tokens',
+    '/v1/responses',
     '/v1/models',
   ];
   for (const path of routes) app.all(path, refuseMethod);
