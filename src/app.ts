@@ -1,4 +1,9 @@
 import { Hono } from 'hono';
+import { createAuditLog } from './audit/audit-log.js';
+import { auditRoutes } from './audit/audit-routes.js';
+import { createAuditTrail } from './audit/audit-trail.js';
+import { chatAuditEvents } from './audit/chat-events.js';
+import { pruneExpired, type RetentionReport } from './audit/retention.js';
 import { authenticate } from './auth/caller.js';
 import { createJwtVerifier } from './auth/jwt.js';
 import { requireScope } from './auth/scopes.js';
@@ -37,6 +42,8 @@ export interface GatewayApp {
   metricsApp?: Hono<AppEnv>;
   /** Finishes writes that were deferred off the hot path; call before closing the database. */
   drain(): Promise<void>;
+  /** One retention run (USAGE_RETENTION_DAYS, AUDIT_RETENTION_DAYS): a timer on Node, cron on Workers. */
+  prune(): Promise<RetentionReport>;
 }
 
 export interface AppOptions {
@@ -70,6 +77,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     clock: deps.clock,
   });
   const keyRows = createKeyRowCache({ ttlMs: config.keyCacheTtlMs });
+  const auditLog = createAuditLog({ db: deps.db, logger, clock: deps.clock });
+  const audit = createAuditTrail(auditLog, config.trustProxy, deps.remoteAddress);
   const spend = createSpendGuard(deps, createPriceTable(deps.priceOverrides));
   warnAboutOpenSystemKey(config, logger);
   const auth = {
@@ -117,10 +126,11 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
         onLimited: () => metrics.rateLimited.inc(),
       }),
     );
-  app.route('/api/user/tokens', tokensRoutes(deps));
+  app.route('/api/user/tokens', tokensRoutes(deps, audit));
   // Which scope each route needs (a JWT has them all; a gateway token only those it was minted with).
   const keyRoutes = ['/api/user/api-keys', '/api/user/api-keys/:keyId'];
   app.use('/api/user/usage', requireScope('usage:read'));
+  app.use('/api/user/audit-log', requireScope('audit:read'));
   app.use('/api/user/api-keys/:keyId/usage', requireScope('usage:read'));
   app.on(['GET', 'HEAD'], keyRoutes, requireScope('keys:read'));
   app.on(
@@ -129,7 +139,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     requireScope('keys:write'),
   );
   app.route('/api/user', usageRoutes(deps));
-  app.route('/api/user/api-keys', keysRoutes(deps, keyRows));
+  app.route('/api/user/api-keys', keysRoutes(deps, audit, keyRows));
+  app.route('/api/user/audit-log', auditRoutes(deps, audit.log));
 
   const limiter =
     opts.limiter ?? (config.rateLimitRpm > 0 ? createMemoryRateLimiter(config.rateLimitRpm) : undefined);
@@ -137,6 +148,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   app.use('/v1/*', requireScope('chat'));
   if (limiter)
     app.use('/v1/*', rateLimit(limiter, config.rateLimitRpm, { onLimited: () => metrics.rateLimited.inc() }));
+  app.use('/v1/chat/completions', chatAuditEvents(deps.db, audit, deps.clock));
   app.route('/v1', chatRoutes(deps, telemetry, spend, keyRows));
 
   const routes = [
@@ -149,6 +161,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     '/api/user/api-keys/:id',
     '/api/user/api-keys/:id/usage',
     '/api/user/usage',
+    '/api/user/audit-log',
     '/v1/chat/completions',
     '/v1/models',
   ];
@@ -159,7 +172,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     metrics,
     metricsApp: separateMetrics ? metricsOnlyApp(metrics, logger) : undefined,
     drain: async () => {
-      await Promise.all([tokenTouches.flush(), telemetry.drain()]);
+      await Promise.all([tokenTouches.flush(), telemetry.drain(), auditLog.flush()]);
     },
+    prune: () => pruneExpired(deps.db, deps.clock(), config.retention),
   };
 }

@@ -57,6 +57,7 @@ export type ErrorCode =
   | 'duplicate_key'
   | 'key_limit_reached'
   | 'token_limit_reached'
+  | 'invalid_cursor'
   // the caller (401, 403, 429, 503)
   | 'invalid_api_key'
   | 'token_expired'

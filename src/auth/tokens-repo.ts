@@ -78,21 +78,22 @@ export async function listTokens(db: Kysely<Database>, userId: string): Promise<
   }));
 }
 
-/** Revokes the caller's own token; false when there is no such live token for this user. */
+/** Revokes the caller's own token; its preview, or undefined when there is no such live token. */
 export async function revokeToken(
   db: Kysely<Database>,
   userId: string,
   id: string,
   now: string,
-): Promise<boolean> {
-  const result = await db
+): Promise<string | undefined> {
+  const row = await db
     .updateTable('access_tokens')
     .set({ revoked_at: now })
     .where('user_id', '=', userId)
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
+    .returning('token_prefix')
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  return row?.token_prefix;
 }
 
 /** The one lookup that is not scoped by user: the token itself is the proof of who the caller is. */

@@ -45,6 +45,7 @@ export function chatRoutes(
     ) as ChatRequest;
     const route = routeModel(parsed.model);
     const picked = await pickKey(pickDeps, caller, parsed.model, route);
+    c.set('keyUse', { keyId: picked.keyId, provider: picked.provider });
     // Prepared headers: they land on the c.body response below; onError adds them to errors.
     c.header('x-gateway-provider', picked.provider);
     c.header('x-gateway-key-source', picked.keySource);

@@ -187,13 +187,19 @@ export async function updateKey(
   return findKey(db, userId, id);
 }
 
-export async function deleteKey(db: Kysely<Database>, userId: string, id: string): Promise<boolean> {
-  const result = await db
+/** Deletes the caller's key; what it was (for the audit log), or undefined when there was none. */
+export async function deleteKey(
+  db: Kysely<Database>,
+  userId: string,
+  id: string,
+): Promise<Pick<ApiKey, 'id' | 'provider' | 'keyPreview'> | undefined> {
+  const row = await db
     .deleteFrom('api_keys')
     .where('user_id', '=', userId)
     .where('id', '=', id)
+    .returning(['id', 'provider', 'key_preview'])
     .executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+  return row ? { id: row.id, provider: row.provider, keyPreview: row.key_preview } : undefined;
 }
 
 /** The caller's active keys for these providers, newest first: the order key choice tries them in. */

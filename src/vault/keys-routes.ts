@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { AuditTrail } from '../audit/audit-trail.js';
 import type { Deps } from '../deps.js';
 import { badRequest, notFound } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
@@ -41,13 +42,20 @@ const patchSchema = z
     message: 'send keyName, isActive and/or monthlyBudgetUsd',
   });
 
+/** How the audit log names a key: its id and preview, never more. */
+const target = (k: Pick<ApiKey, 'id' | 'keyPreview'>) => ({
+  type: 'api_key' as const,
+  id: k.id,
+  preview: k.keyPreview,
+});
+
 const keyNotFound = () => notFound('key_not_found', 'No such API key.', 'keyId');
 
 /**
  * `/api/user/api-keys`: every query is scoped to the caller; another user's id reads as unknown.
  * Every successful change drops the caller's cached key rows, so their next chat request sees it.
  */
-export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
+export function keysRoutes(deps: Deps, audit: AuditTrail, keyRows?: KeyRowCache): Hono<AppEnv> {
   const { db, vault, config, clock } = deps;
   const changed = (userId: string) => keyRows?.invalidate(userId);
   const app = new Hono<AppEnv>();
@@ -93,6 +101,7 @@ export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
       );
     }
     changed(userId);
+    audit.note(c, 'key.created', target(created), { provider: created.provider, keyName: created.keyName });
     return c.json({ ...created, monthSpendUsd: 0 }, 201);
   });
 
@@ -109,13 +118,16 @@ export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
     const updated = await updateKey(db, userId, keyId, body, clock().toISOString());
     if (!updated) throw keyNotFound();
     changed(userId);
+    audit.note(c, 'key.updated', target(updated), { fields: Object.keys(body).sort() });
     return c.json(await oneWithSpend(updated));
   });
 
   app.delete('/:keyId', async (c) => {
     const userId = c.get('caller').userId;
-    if (!(await deleteKey(db, userId, c.req.param('keyId')))) throw keyNotFound();
+    const deleted = await deleteKey(db, userId, c.req.param('keyId'));
+    if (!deleted) throw keyNotFound();
     changed(userId);
+    audit.note(c, 'key.deleted', target(deleted), { provider: deleted.provider });
     return c.body(null, 204);
   });
 
