@@ -4,7 +4,8 @@
  *   const fake = await startFakeGemini();
  *   // gateway env: GOOGLE_BASE_URL = fake.baseUrl   (http://127.0.0.1:PORT/v1beta)
  *
- * Routes: POST /v1beta/models/{model}:generateContent, POST …:streamGenerateContent?alt=sse (SSE
+ * Routes: POST /v1beta/models/{model}:generateContent, POST …:batchEmbedContents (embeddings.ts),
+ * POST …:streamGenerateContent?alt=sse (SSE
  * framed by CRLF CRLF, no `[DONE]`, usageMetadata on every event), GET /v1beta/models. The key is
  * read from `x-goog-api-key` only; a `?key=` in the URL is refused outright (the gateway must never
  * send one). A key in `rejectedKeys` gets Google's real 400 API_KEY_INVALID, which echoes the key.
@@ -17,6 +18,7 @@
  * Replies follow scenario.ts (`!scenario …` at the start of the last user text).
  */
 import type { ServerResponse } from 'node:http';
+import { answerGeminiEmbeddings } from './embeddings.js';
 import { answerGemini } from './gemini-answer.js';
 import {
   type ErrorAnswer,
@@ -60,6 +62,7 @@ export interface FakeGemini {
 export const BASE_PATH = '/v1beta';
 export const PLACEHOLDER_SIGNATURE = 'skip_thought_signature_validator';
 const CHAT_ROUTE = /^\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const EMBED_ROUTE = /^\/models\/([^/:]+):batchEmbedContents$/;
 
 export function sendGoogleJson(res: ServerResponse, status: number, body: unknown): void {
   if (res.destroyed || res.headersSent) return;
@@ -113,6 +116,11 @@ export async function startFakeGemini(): Promise<FakeGemini> {
     const route = rec.path.startsWith(`${BASE_PATH}/`) ? rec.path.slice(BASE_PATH.length) : '';
     if (rec.method === 'GET' && route === '/models') {
       return sendGoogleJson(res, 200, modelsList(Number(url.searchParams.get('pageSize') ?? 50)));
+    }
+    const embed = EMBED_ROUTE.exec(route);
+    if (rec.method === 'POST' && embed) {
+      const a = answerGeminiEmbeddings(decodeURIComponent(embed[1] ?? ''), rec.body ?? {});
+      return sendGoogleJson(res, a.status, a.body);
     }
     const m = CHAT_ROUTE.exec(route);
     if (rec.method !== 'POST' || !m) {

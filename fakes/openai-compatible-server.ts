@@ -4,10 +4,12 @@
  *   const fake = await startFakeOpenAICompatible({ flavour: 'openrouter' });
  *   // gateway env: OPENROUTER_BASE_URL = fake.baseUrl   (http://127.0.0.1:PORT/api/v1)
  *
- * Routes under `basePath`: POST /chat/completions, GET /models, and (openrouter) GET /key.
+ * Routes under `basePath`: POST /chat/completions, POST /embeddings (not meta), GET /models, and
+ * (openrouter) GET /key.
  * Chat behaviour is chosen by the request itself, see scenario.ts (`!scenario …` directives).
  */
 import type { ServerResponse } from 'node:http';
+import { answerOpenAIEmbeddings } from './embeddings.js';
 import { answerChat, sendJson } from './openai-chat.js';
 import {
   badRequestAnswer,
@@ -73,6 +75,14 @@ export async function startFakeOpenAICompatible(opts: FakeOptions): Promise<Fake
       if (rec.body === null)
         return send(res, badRequestAnswer(flavour, 'We could not parse the JSON body of your request.'));
       return answerChat({ flavour, key: rec.key, body: rec.body, res, signal, cutConnection });
+    }
+    if (flavour !== 'meta' && rec.method === 'POST' && route === '/embeddings') {
+      const denied = authFailure();
+      if (denied) return send(res, denied);
+      if (rec.body === null)
+        return send(res, badRequestAnswer(flavour, 'We could not parse the JSON body of your request.'));
+      const a = answerOpenAIEmbeddings(flavour, rec.key, rec.body);
+      return sendJson(res, a.status, a.body, a.headers);
     }
     if (rec.method === 'GET' && route === '/models') {
       // OpenRouter's model list is public: 200 for any key (reference: never validate keys with it).

@@ -9,11 +9,13 @@ import { createJwtVerifier } from './auth/jwt.js';
 import { requireScope } from './auth/scopes.js';
 import { touchToken } from './auth/tokens-repo.js';
 import { tokensRoutes } from './auth/tokens-routes.js';
+import { createCallPipeline } from './chat/call-pipeline.js';
 import { chatRoutes } from './chat/routes.js';
 import { createSpendGuard } from './chat/spend-guard.js';
 import { warnAboutOpenSystemKey } from './chat/system-key-warning.js';
 import { createChatTelemetry } from './chat/telemetry.js';
 import type { Deps } from './deps.js';
+import { embeddingsRoutes } from './embeddings/routes.js';
 import { methodNotAllowed, notFound } from './errors.js';
 import { accessLog } from './http/access-log.js';
 import type { AppEnv } from './http/app-env.js';
@@ -148,8 +150,11 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   app.use('/v1/*', requireScope('chat'));
   if (limiter)
     app.use('/v1/*', rateLimit(limiter, config.rateLimitRpm, { onLimited: () => metrics.rateLimited.inc() }));
-  app.use('/v1/chat/completions', chatAuditEvents(deps.db, audit, deps.clock));
-  app.route('/v1', chatRoutes(deps, telemetry, spend, keyRows));
+  // After every spending route: the key it used, for the audit log (new IP, budget reached).
+  app.use('/v1/*', chatAuditEvents(deps.db, audit, deps.clock));
+  const pipeline = createCallPipeline(deps, telemetry, spend, keyRows);
+  app.route('/v1', chatRoutes(pipeline));
+  app.route('/v1', embeddingsRoutes(pipeline));
 
   const routes = [
     '/healthz',
@@ -163,6 +168,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     '/api/user/usage',
     '/api/user/audit-log',
     '/v1/chat/completions',
+    '/v1/embeddings',
     '/v1/models',
   ];
   for (const path of routes) app.all(path, refuseMethod);

@@ -47,6 +47,7 @@ export type ErrorCode =
   | 'unsupported_image_type'
   | 'unsupported_image_url'
   | 'unsupported_tool_type'
+  | 'endpoint_not_supported'
   | 'invalid_api_key_format'
   | 'model_not_found'
   | 'route_not_found'
@@ -187,6 +188,10 @@ export const requestTooLarge = (maxBytes: number) =>
     `Request body exceeds ${maxBytes} bytes.`,
     final,
   );
+
+/** The model's provider has no such API (embeddings from Anthropic or Meta): no key can help. */
+export const endpointNotSupported = (model: string, message: string) =>
+  badRequest('endpoint_not_supported', `Model '${model}' ${message}`, 'model');
 
 // ── The caller ──────────────────────────────────────────────────────────────────────────────
 

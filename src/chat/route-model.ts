@@ -20,7 +20,7 @@ const PREFIXES: [prefix: string, provider: Provider, openrouterVendor: string][]
 ];
 
 const FAMILIES: [pattern: RegExp, provider: Provider, openrouterVendor: string][] = [
-  [/^(gpt-|chatgpt-|o1|o3|o4)/i, 'openai', 'openai'],
+  [/^(gpt-|chatgpt-|o1|o3|o4|text-embedding-(?:3|ada))/i, 'openai', 'openai'],
   [/^claude-/i, 'anthropic', 'anthropic'],
   [/^gemini-/i, 'google', 'google'],
   [/^llama/i, 'meta', 'meta-llama'],

@@ -7,7 +7,7 @@ import type { ChatRequest } from '../providers/types.js';
  */
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:@+/-]*$/;
 
-const modelId = z
+export const modelId = z
   .string({ error: 'must be a string' })
   .min(1, 'must not be empty')
   .max(256, 'must be at most 256 characters')

@@ -31,6 +31,12 @@ export function fromBase64Url(s: string): Uint8Array<ArrayBuffer> {
   return bytes as Uint8Array<ArrayBuffer>;
 }
 
+/** Standard padded base64 (OpenAI's `encoding_format: "base64"` embeddings), from jose's base64url. */
+export function toBase64(bytes: Uint8Array): string {
+  const url = base64url.encode(bytes).replaceAll('-', '+').replaceAll('_', '/');
+  return url + '='.repeat((4 - (url.length % 4)) % 4);
+}
+
 export function toHex(bytes: Uint8Array): string {
   let hex = '';
   for (const b of bytes) hex += b.toString(16).padStart(2, '0');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { TEST_ENCRYPTION_SECRET, TEST_JWT_SECRET } from './config.js';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.js';
 import { fakeKey, type KeyProvider } from './keys.js';
 import { baseEnv, type GatewayProcess, startGatewayProcess } from './spawn-gateway.js';
 import { signTestJwt } from './test-app.js';
@@ -25,7 +26,7 @@ export interface SdkGateway<F> {
   /** The fakes returned by `startFakes`, once `beforeAll` has run. */
   readonly fakes: F;
   readonly gw: GatewayProcess;
-  /** The gateway's SQLite file. */
+  /** The gateway's SQLite file (absent on PostgreSQL). */
   readonly dbPath: string;
   /** Every provider key stored through `newUser` (push others that must never leak). */
   readonly usedKeys: string[];
@@ -33,6 +34,8 @@ export interface SdkGateway<F> {
   newUser(keys?: KeyProvider[], keyName?: string): Promise<SdkUser>;
   /** An openai SDK client on the gateway's `/v1`, no retries. */
   client(apiKey: string): OpenAI;
+  /** The caller's usage rows grouped by model (`GET /api/user/usage?groupBy=model`). */
+  usageByModel(jwt: string): Promise<{ group: string; requests: number; promptTokens: number }[]>;
 }
 
 /**
@@ -47,22 +50,26 @@ export function useSdkGateway<F extends Record<string, Fake>>(opts: {
   startFakes(): Promise<F>;
   /** Gateway env beyond secrets, database, rate limit and log level. */
   env(fakes: F): Record<string, string>;
+  /** The gateway's database: a SQLite file in the temp folder (default) or a fresh PostgreSQL schema. */
+  database?: DatabaseKind;
 }): SdkGateway<F> {
   const dir = mkdtempSync(join(tmpdir(), opts.tmpPrefix));
   const dbPath = join(dir, 'gateway.db');
   const usedKeys: string[] = [];
   let fakes: F | undefined;
   let gw: GatewayProcess | undefined;
+  let pg: TestDatabase | undefined;
   let n = 0;
 
   beforeAll(async () => {
     fakes = await opts.startFakes();
+    if (opts.database === 'postgres') pg = await createTestDatabase('postgres');
     gw = await startGatewayProcess({
       cwd: dir,
       env: baseEnv({
         API_KEY_ENCRYPTION_SECRET: TEST_ENCRYPTION_SECRET,
         JWT_SECRET: TEST_JWT_SECRET,
-        DATABASE_URL: `file:${dbPath}`,
+        DATABASE_URL: pg?.url ?? `file:${dbPath}`,
         ...opts.env(fakes),
         RATE_LIMIT_RPM: '0',
         LOG_LEVEL: 'debug',
@@ -72,6 +79,7 @@ export function useSdkGateway<F extends Record<string, Fake>>(opts: {
   afterAll(async () => {
     await gw?.stop();
     await Promise.all(Object.values(fakes ?? {}).map((f) => f.close()));
+    await pg?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(() => {
@@ -107,6 +115,13 @@ export function useSdkGateway<F extends Record<string, Fake>>(opts: {
     },
     client(apiKey) {
       return new OpenAI({ apiKey, baseURL: `${sdk.gw.url}/v1`, maxRetries: 0 });
+    },
+    async usageByModel(jwt) {
+      const res = await fetch(`${sdk.gw.url}/api/user/usage?groupBy=model`, {
+        headers: { authorization: `Bearer ${jwt}` },
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()).data;
     },
   };
   return sdk;

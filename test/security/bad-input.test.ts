@@ -44,6 +44,13 @@ const WRITES: Record<string, Write> = {
     nullable: [],
     textFields: ['model'],
   },
+  'POST /v1/embeddings': {
+    // Token arrays: wrapping the input in one more array makes it invalid, as the cases below need.
+    valid: () => ({ model: 'openai/text-embedding-3-small', input: [[1, 2, 3]] }),
+    strict: false,
+    nullable: [],
+    textFields: ['model'],
+  },
 };
 
 const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;

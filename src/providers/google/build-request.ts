@@ -17,12 +17,12 @@ import { generationConfig } from './generation-config.js';
 import { capsFor } from './model-table.js';
 import { checkParams } from './params.js';
 
-function headersFor(apiKey: string, accept: string): Record<string, string> {
+export function headersFor(apiKey: string, accept: string): Record<string, string> {
   return { 'x-goog-api-key': apiKey, accept, 'user-agent': USER_AGENT };
 }
 
 /** The model id as a URL path segment (`models/` prefix tolerated, every other character encoded). */
-function modelSegment(model: string): string {
+export function modelSegment(model: string): string {
   return encodeURIComponent(model.startsWith('models/') ? model.slice('models/'.length) : model);
 }
 

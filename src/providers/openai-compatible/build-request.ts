@@ -14,6 +14,17 @@ function headersFor(apiKey: string, accept: string): Record<string, string> {
   return { authorization: `Bearer ${apiKey}`, accept, 'user-agent': USER_AGENT };
 }
 
+/** The headers of a JSON POST to any of the three (chat, embeddings, responses): key, OpenRouter attribution. */
+export function postHeaders(call: CallContext, accept: string): Record<string, string> {
+  const headers = headersFor(call.apiKey, accept);
+  headers['content-type'] = 'application/json';
+  if (call.provider === 'openrouter') {
+    headers['HTTP-Referer'] = call.attribution.referer;
+    headers['X-Title'] = call.attribution.title;
+  }
+  return headers;
+}
+
 /**
  * `POST {baseUrl}/chat/completions`. When streaming, `stream_options.include_usage` is forced on
  * (other `stream_options` fields kept) so the gateway can count tokens even when the client did
@@ -23,16 +34,10 @@ function headersFor(apiKey: string, accept: string): Record<string, string> {
 export function buildRequest(chat: ChatRequest, call: CallContext): UpstreamRequest {
   const body: ChatRequest = { ...chat, model: call.upstreamModel };
   if (call.stream) body.stream_options = { ...chat.stream_options, include_usage: true };
-  const headers = headersFor(call.apiKey, call.stream ? 'text/event-stream' : 'application/json');
-  headers['content-type'] = 'application/json';
-  if (call.provider === 'openrouter') {
-    headers['HTTP-Referer'] = call.attribution.referer;
-    headers['X-Title'] = call.attribution.title;
-  }
   return {
     method: 'POST',
     url: endpoint(call.baseUrl, '/chat/completions'),
-    headers,
+    headers: postHeaders(call, call.stream ? 'text/event-stream' : 'application/json'),
     body: JSON.stringify(body),
   };
 }
