@@ -3,15 +3,21 @@
  * line per target, percentiles on the x axis. No dependency.
  */
 import { PERCENTILES } from './load.js';
-import type { ScenarioResult, TargetId } from './scenarios.js';
+import { type ScenarioResult, TARGETS, type TargetId } from './scenarios.js';
 
 const PANEL_W = 320;
 const PANEL_H = 260;
 const M = { top: 46, right: 16, bottom: 40, left: 52 };
-const COLORS: Record<TargetId, string> = { raw: '#7a7a7a', hono: '#2f6fdf', gateway: '#e4572e' };
+const COLORS: Record<TargetId, string> = {
+  raw: '#7a7a7a',
+  honoMin: '#33a02c',
+  hono: '#2f6fdf',
+  gateway: '#e4572e',
+};
 const LABELS: Record<TargetId, string> = {
   raw: 'raw node:http proxy',
-  hono: 'hono floor',
+  honoMin: 'minimum hono floor',
+  hono: 'hono + client floor',
   gateway: 'gateway',
 };
 
@@ -20,7 +26,7 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 function panel(s: ScenarioResult, x0: number, subtitle: string): string {
   const w = PANEL_W - M.left - M.right;
   const h = PANEL_H - M.top - M.bottom;
-  const targets = (['raw', 'hono', 'gateway'] as const).filter((t) => s.runs[t]);
+  const targets = TARGETS.filter((t) => s.runs[t]);
   const values = targets
     .flatMap((t) => PERCENTILES.map((p) => s.runs[t]!.latencyMs[`p${p}`] ?? Number.NaN))
     .filter((v) => Number.isFinite(v) && v > 0);
@@ -71,10 +77,10 @@ export function latencySvg(scenarios: ScenarioResult[], caption: string): string
     const sub = s.id === 'halfLoadLatency' ? 'same offered load for both' : `max load; gateway ${rps} req/s`;
     return panel(s, i * PANEL_W, sub);
   });
-  const legend = (['raw', 'hono', 'gateway'] as const).map(
+  const legend = TARGETS.map(
     (t, i) =>
-      `<rect x="${16 + i * 190}" y="${PANEL_H + 8}" width="14" height="4" fill="${COLORS[t]}"/>` +
-      `<text x="${36 + i * 190}" y="${PANEL_H + 14}" class="tick">${LABELS[t]}</text>`,
+      `<rect x="${16 + i * 170}" y="${PANEL_H + 8}" width="14" height="4" fill="${COLORS[t]}"/>` +
+      `<text x="${36 + i * 170}" y="${PANEL_H + 14}" class="tick">${LABELS[t]}</text>`,
   );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">`,

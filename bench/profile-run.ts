@@ -46,7 +46,7 @@ export async function runProfiles(
       core,
       // One profile per thread (tsx's loader hooks run in a worker): Node's own file names, in a
       // folder of their own, so the main thread's can be picked afterwards.
-      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${rawDir}`],
+      nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${rawDir}`, '--cpu-prof-interval=250'],
     });
     const users = await createBenchUsers(gateway.url);
     const req = chatRequest(users.withKeys.jwt, MODELS.openai, stream);
@@ -61,7 +61,10 @@ export async function runProfiles(
     await gateway.stop(); // the profiles are written as the process exits
     renameSync(join(rawDir, mainThreadProfile(rawDir, gateway.pid)), join(profileDir, name));
     rmSync(rawDir, { recursive: true, force: true });
-    const summary = formatSummary(await summarizeProfile(join(profileDir, name), 25, { fromUs, toUs }));
+    const summary = formatSummary(
+      await summarizeProfile(join(profileDir, name), 25, { fromUs, toUs }),
+      r.requests,
+    );
     writeFileSync(join(profileDir, `gateway-${id}.summary.txt`), `${summary}\n`);
     console.log(`\n${summary}\n`);
   }

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { findSourceMap } from 'node:module';
 import { relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { formatStages, type Stage, stageRows, stageTimes } from './profile-stages.js';
 
 interface CallFrame {
   functionName: string;
@@ -54,6 +55,8 @@ export interface ProfileSummary {
   groups: Cost[];
   /** Our own functions (src/) by total time, callees included: where the request's time goes. */
   ourTotals: FunctionCost[];
+  /** Busy µs per stage of a request (bench/profile-stages.ts). */
+  stages: Map<Stage, number>;
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -238,10 +241,12 @@ export async function summarizeProfile(
     top: out,
     groups,
     ourTotals,
+    stages: stageTimes(profile.nodes, selfUs, `${REPO_URL}src/`),
   };
 }
 
-export function formatSummary(s: ProfileSummary): string {
+/** `requests`: how many the profiled window served, for the per-request stage table (0: unknown). */
+export function formatSummary(s: ProfileSummary, requests = 0): string {
   const lines = [
     `${relative(REPO_ROOT, s.file)}: ${s.busyMs} ms busy of ${s.wallMs} ms ${s.windowed ? 'measured (start-up and warm-up left out)' : 'profiled'}`,
     `  self ms   busy %  function                                   location`,
@@ -261,6 +266,7 @@ export function formatSummary(s: ProfileSummary): string {
       `  ${f.selfMs.toFixed(1).padStart(7)}  ${f.percent.toFixed(1).padStart(6)}%  ${f.name.slice(0, 42).padEnd(42)} ${f.location}`,
     );
   }
+  lines.push(formatStages(stageRows(s.stages, requests), requests));
   return lines.join('\n');
 }
 

@@ -1,12 +1,14 @@
 /**
- * `npm run bench`: the gateway's overhead measured side by side with a raw node:http proxy and a
- * bare Hono forwarder, against a fake upstream, with the verdict against the goals of issue 6.
+ * `npm run bench`: the gateway's overhead measured side by side with a raw node:http proxy and two
+ * Hono floors (the minimum Hono forwarder; Hono with the gateway's own upstream client), against a
+ * fake upstream, with the verdict against the goals of issues 6 and 17.
  *
  *   npm run bench                     full run (< 5 min), writes bench/results/latest.json + latency.svg
  *   BENCH_QUICK=1 npm run bench       ~30 s smoke run (short durations, 200 streams)
  *   BENCH_PROFILE=1 npm run bench     the gateway under --cpu-prof (non-streaming, streaming) and
  *                                     the top self-time functions; profiles in bench/results/profiles/
  *   BENCH_STRICT=1                    exit 2 when a goal is missed (default: report only)
+ *   BENCH_SCENARIOS=a,b               only these scenario ids (e.g. nonStreaming,streaming)
  *   BENCH_PG_URL                      PostgreSQL admin URL (default postgres://postgres@127.0.0.1:5432/test)
  *   BENCH_RESULTS_DIR                 where results go (default bench/results; the smoke test uses a temp dir)
  */
@@ -77,10 +79,16 @@ async function main(): Promise<void> {
   const baselineEnv = baseChildEnv({ UPSTREAM_ORIGIN: upstream.url });
   const startRaw = (name: string) =>
     startProcess({ name, script: join(REPO_ROOT, 'bench/raw-proxy.ts'), env: baselineEnv, core: targetCore });
-  const [raw, hono, gateway] = await Promise.all([
+  const [raw, honoMin, hono, gateway] = await Promise.all([
     startRaw('raw proxy'),
     startProcess({
-      name: 'hono floor',
+      name: 'minimum hono floor',
+      script: join(REPO_ROOT, 'bench/hono-min.ts'),
+      env: baselineEnv,
+      core: targetCore,
+    }),
+    startProcess({
+      name: 'hono + client floor',
       script: join(REPO_ROOT, 'bench/hono-forward.ts'),
       env: baselineEnv,
       core: targetCore,
@@ -99,6 +107,7 @@ async function main(): Promise<void> {
     plan,
     upstream,
     raw,
+    honoMin,
     hono,
     gateway,
     users,
@@ -142,11 +151,14 @@ async function main(): Promise<void> {
   };
 
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  // A run of some scenarios only (BENCH_SCENARIOS) is a comparison, never the latest full run.
+  const partial = process.env.BENCH_SCENARIOS !== undefined;
+  const stem = partial ? 'partial' : 'latest';
+  writeFileSync(join(RESULTS_DIR, `${stem}.json`), `${JSON.stringify(report, null, 2)}\n`);
   const chart = ['nonStreaming', 'streaming', 'halfLoadLatency'].flatMap((id) => scenarios[id] ?? []);
   const m = report.machine;
   writeFileSync(
-    join(RESULTS_DIR, 'latency.svg'),
+    join(RESULTS_DIR, partial ? 'partial-latency.svg' : 'latency.svg'),
     latencySvg(
       chart,
       `${m.cpuModel}, ${m.cores} cores, node ${m.node}, ${m.date.slice(0, 10)}${plan.quick ? ' (QUICK run)' : ''}`,
@@ -154,7 +166,7 @@ async function main(): Promise<void> {
   );
   console.log(`\n${formatTable(report)}\n`);
   console.log(
-    `bench: wrote ${join(RESULTS_DIR, 'latest.json')} and latency.svg in ${Math.round((Date.now() - started) / 1000)} s`,
+    `bench: wrote ${join(RESULTS_DIR, `${stem}.json`)} and its latency chart in ${Math.round((Date.now() - started) / 1000)} s`,
   );
   if (process.env.BENCH_STRICT === '1' && report.goals.some((g) => g.pass === false)) process.exitCode = 2;
 }

@@ -27,7 +27,12 @@ export const SCENARIO_IDS = [
   'keysList',
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
-export type TargetId = 'raw' | 'hono' | 'gateway';
+/**
+ * `honoMin`: the minimum Hono forwarder (bench/hono-min.ts); `hono`: Hono with the gateway's own
+ * upstream client and client-abort signal (bench/hono-forward.ts).
+ */
+export type TargetId = 'raw' | 'honoMin' | 'hono' | 'gateway';
+export const TARGETS: readonly TargetId[] = ['raw', 'honoMin', 'hono', 'gateway'];
 
 export interface ScenarioResult {
   id: ScenarioId;
@@ -63,6 +68,7 @@ export interface BenchContext {
   plan: Plan;
   upstream: RunningProcess;
   raw: RunningProcess;
+  honoMin: RunningProcess;
   hono: RunningProcess;
   gateway: RunningProcess;
   users: BenchUsers;
@@ -73,6 +79,10 @@ export interface BenchContext {
 }
 
 export const log = (line: string) => console.log(`  · ${line}`);
+
+/** BENCH_SCENARIOS=nonStreaming,streaming runs only those (for quick comparisons); default all. */
+const ONLY = process.env.BENCH_SCENARIOS?.split(',').filter(Boolean);
+export const wanted = (id: ScenarioId) => !ONLY || ONLY.includes(id);
 
 export function loadOpts(plan: Plan, extra: Partial<LoadOptions> = {}): LoadOptions {
   return {

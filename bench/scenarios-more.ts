@@ -31,22 +31,27 @@ export async function halfLoad(ctx: BenchContext, nonStream: ScenarioResult): Pr
   };
   const baseReq = chatRequest('ignored', MODELS.openai, false);
   const raw = await measured(`${rate} req/s paced, raw proxy`, ctx.raw, baseReq);
-  // The Hono floor too: what our stack adds to the tail before any gateway logic runs.
-  const hono = await measured(`${rate} req/s paced, hono floor`, ctx.hono, baseReq);
+  // Both Hono floors too: what the stack adds to the tail before any gateway logic runs.
+  const honoMin = await measured(`${rate} req/s paced, minimum hono floor`, ctx.honoMin, baseReq);
+  const hono = await measured(`${rate} req/s paced, hono + client floor`, ctx.hono, baseReq);
   const gwReq = chatRequest(ctx.users.withKeys.jwt, MODELS.openai, false);
   const gateway = await measured(`${rate} req/s paced, gateway`, ctx.gateway, gwReq);
   return {
     id: 'halfLoadLatency',
     title: `non-streaming, ${rate} req/s (half of max)`,
-    runs: { raw, hono, gateway },
+    runs: { raw, honoMin, hono, gateway },
     baseline: 'halfLoadLatency.raw',
     figures: {
       rate,
       p50AddedMs: round(gateway.latencyMs.p50! - raw.latencyMs.p50!, 3),
       p99AddedMs: round(gateway.latencyMs.p99! - raw.latencyMs.p99!, 3),
+      p99AddedVsHonoMinMs: round(gateway.latencyMs.p99! - honoMin.latencyMs.p99!, 3),
       p99AddedVsHonoMs: round(gateway.latencyMs.p99! - hono.latencyMs.p99!, 3),
+      honoMinP99AddedMs: round(honoMin.latencyMs.p99! - raw.latencyMs.p99!, 3),
       cpuRatioVsRaw: ratio(gateway, raw),
+      honoMinRatioVsRaw: ratio(honoMin, raw),
       honoRatioVsRaw: ratio(hono, raw),
+      cpuRatioVsHonoMin: ratio(gateway, honoMin),
       cpuRatioVsHono: ratio(gateway, hono),
     },
   };

@@ -4,7 +4,8 @@
  *   const fake = await startFakeAnthropic();
  *   // gateway env: ANTHROPIC_BASE_URL = fake.baseUrl   (http://127.0.0.1:PORT/v1)
  *
- * Routes: POST /v1/messages (JSON Message, or named SSE events when `stream: true`), GET /v1/models.
+ * Routes: POST /v1/messages (JSON Message, or named SSE events when `stream: true`),
+ * POST /v1/messages/count_tokens (`{"input_tokens"}`), GET /v1/models.
  * Every call needs `x-api-key` and `anthropic-version`. Behaviour is chosen by the request as in
  * scenario.ts (`!scenario …` in the last user turn; a declared tool → a tool_use; a final
  * tool_result → `tool said: …`). Like Anthropic, it refuses a tool_result without its tool_use just
@@ -166,6 +167,12 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
       if (rec.body === null)
         return send(res, invalid('There was an error parsing the body of your request.'));
       return messages(rec, rec.body, res, ctx.signal, ctx.cutConnection);
+    }
+    if (rec.method === 'POST' && rec.path === `${BASE_PATH}/messages/count_tokens`) {
+      if (rec.body === null || !Array.isArray(rec.body.messages) || typeof rec.body.model !== 'string')
+        return send(res, invalid('messages: Field required'));
+      const counted = [rec.body.system ?? '', rec.body.messages, rec.body.tools ?? []];
+      return sendJson(res, 200, { input_tokens: estimateTokens(JSON.stringify(counted)) });
     }
     if (rec.method === 'GET' && rec.path === `${BASE_PATH}/models`) {
       const model = {

@@ -4,8 +4,8 @@
  *   const fake = await startFakeOpenAICompatible({ flavour: 'openrouter' });
  *   // gateway env: OPENROUTER_BASE_URL = fake.baseUrl   (http://127.0.0.1:PORT/api/v1)
  *
- * Routes under `basePath`: POST /chat/completions, POST /embeddings (not meta), GET /models, and
- * (openrouter) GET /key.
+ * Routes under `basePath`: POST /chat/completions, POST /embeddings (not meta), POST /responses
+ * (openai: openai-responses.ts), GET /models, and (openrouter) GET /key.
  * Chat behaviour is chosen by the request itself, see scenario.ts (`!scenario …` directives).
  */
 import type { ServerResponse } from 'node:http';
@@ -22,6 +22,7 @@ import {
   modelsBody,
   notFoundAnswer,
 } from './openai-flavours.js';
+import { answerResponses } from './openai-responses.js';
 import {
   type RecordedRequest,
   type RecordingServer,
@@ -56,6 +57,7 @@ export async function startFakeOpenAICompatible(opts: FakeOptions): Promise<Fake
   const { flavour } = opts;
   const basePath = (opts.basePath ?? DEFAULT_BASE_PATH[flavour]).replace(/\/+$/, '');
   const send = (res: ServerResponse, a: ErrorAnswer) => sendJson(res, a.status, a.body, a.headers);
+  const stored = new Set<string>();
 
   function answer(
     rec: RecordedRequest,
@@ -75,6 +77,13 @@ export async function startFakeOpenAICompatible(opts: FakeOptions): Promise<Fake
       if (rec.body === null)
         return send(res, badRequestAnswer(flavour, 'We could not parse the JSON body of your request.'));
       return answerChat({ flavour, key: rec.key, body: rec.body, res, signal, cutConnection });
+    }
+    if (flavour === 'openai' && rec.method === 'POST' && route === '/responses') {
+      const denied = authFailure();
+      if (denied) return send(res, denied);
+      if (rec.body === null)
+        return send(res, badRequestAnswer(flavour, 'We could not parse the JSON body of your request.'));
+      return answerResponses({ key: rec.key, body: rec.body, res, cutConnection, stored });
     }
     if (flavour !== 'meta' && rec.method === 'POST' && route === '/embeddings') {
       const denied = authFailure();

@@ -18,6 +18,7 @@ import type { Deps } from './deps.js';
 import { embeddingsRoutes } from './embeddings/routes.js';
 import { methodNotAllowed, notFound } from './errors.js';
 import { accessLog } from './http/access-log.js';
+import { speaksAnthropic } from './http/anthropic-error.js';
 import type { AppEnv } from './http/app-env.js';
 import { corsFor } from './http/cors.js';
 import { onError } from './http/error-response.js';
@@ -26,10 +27,12 @@ import { htmlSafeJsonBodies } from './http/safe-json.js';
 import { noSniff, noStore } from './http/security-headers.js';
 import { rateLimit } from './limits/rate-limit-middleware.js';
 import { createMemoryRateLimiter, type RateLimiter } from './limits/rate-limiter.js';
+import { messagesRoutes } from './messages/routes.js';
 import { healthRoutes } from './ops/health-routes.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { httpMetrics } from './ops/metrics-middleware.js';
 import { metricsOnlyApp, metricsRoutes } from './ops/metrics-routes.js';
+import { responsesRoutes } from './responses/routes.js';
 import { createPriceTable } from './usage/price-table.js';
 import { createTouchCoalescer } from './usage/touch-coalescer.js';
 import { createUsageRecorder } from './usage/usage-recorder.js';
@@ -53,6 +56,8 @@ export interface AppOptions {
   limiter?: RateLimiter;
   /** The same for MANAGEMENT_RATE_LIMIT_RPM (key API writes), with its own budget. */
   managementLimiter?: RateLimiter;
+  /** The database takes interactive transactions (Node's SQLite and PostgreSQL, not D1). */
+  transactions?: boolean;
 }
 
 const TOUCH_INTERVAL_MS = 5_000;
@@ -69,7 +74,12 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     (id, at) => touchToken(deps.db, id, at),
     () => logger.warn('could not record token use'),
   );
-  const usage = createUsageRecorder({ db: deps.db, dialect: deps.dialect, logger });
+  const usage = createUsageRecorder({
+    db: deps.db,
+    dialect: deps.dialect,
+    logger,
+    transactions: opts.transactions,
+  });
   const telemetry = createChatTelemetry({
     db: deps.db,
     metrics,
@@ -146,7 +156,11 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
 
   const limiter =
     opts.limiter ?? (config.rateLimitRpm > 0 ? createMemoryRateLimiter(config.rateLimitRpm) : undefined);
-  app.use('/v1/*', anyCaller);
+  // Anthropic's clients put the credential in x-api-key: accepted on /v1/messages only.
+  const anthropicCaller = authenticate(auth, { apiKeyHeader: true });
+  app.use('/v1/*', (c, next) =>
+    speaksAnthropic(c.req.path) ? anthropicCaller(c, next) : anyCaller(c, next),
+  );
   app.use('/v1/*', requireScope('chat'));
   if (limiter)
     app.use('/v1/*', rateLimit(limiter, config.rateLimitRpm, { onLimited: () => metrics.rateLimited.inc() }));
@@ -155,6 +169,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   const pipeline = createCallPipeline(deps, telemetry, spend, keyRows);
   app.route('/v1', chatRoutes(pipeline));
   app.route('/v1', embeddingsRoutes(pipeline));
+  app.route('/v1', messagesRoutes(pipeline));
+  app.route('/v1', responsesRoutes(pipeline));
 
   const routes = [
     '/healthz',
@@ -169,6 +185,9 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     '/api/user/audit-log',
     '/v1/chat/completions',
     '/v1/embeddings',
+    '/v1/messages',
+    '/v1/messages/count_tokens',
+    '/v1/responses',
     '/v1/models',
   ];
   for (const path of routes) app.all(path, refuseMethod);

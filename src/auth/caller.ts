@@ -49,9 +49,18 @@ async function resolveCaller(header: string | undefined, opts: AuthOptions): Pro
   return { userId: jwt.sub, via: 'jwt', scopes: ALL_SCOPES, systemKey };
 }
 
-export function authenticate(opts: AuthOptions, { jwtOnly = false } = {}): MiddlewareHandler<AppEnv> {
+/**
+ * `apiKeyHeader`: also take the credential from `x-api-key` when there is no Authorization header
+ * (Anthropic's clients send their key there; `/v1/messages` only).
+ */
+export function authenticate(
+  opts: AuthOptions,
+  { jwtOnly = false, apiKeyHeader = false } = {},
+): MiddlewareHandler<AppEnv> {
   return async function authenticateMiddleware(c, next) {
-    const caller = await resolveCaller(c.req.header('authorization'), opts);
+    const apiKey = apiKeyHeader ? c.req.header('x-api-key') : undefined;
+    const header = c.req.header('authorization') ?? (apiKey ? `Bearer ${apiKey}` : undefined);
+    const caller = await resolveCaller(header, opts);
     if (jwtOnly && caller.via !== 'jwt') {
       throw forbidden(
         'jwt_required',

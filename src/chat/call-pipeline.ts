@@ -7,7 +7,7 @@ import { adapterFor, NATIVE_PROVIDERS } from '../providers/registry.js';
 import type { CallContext, ChatRequest, ProviderAdapter } from '../providers/types.js';
 import type { KeyRowCache } from '../vault/key-row-cache.js';
 import { type ChatTelemetry, callObserver } from './call-observer.js';
-import { type ForwardResult, forwardChat } from './forward.js';
+import { type CallObserver, type ForwardResult, forwardChat } from './forward.js';
 import { type PickedKey, type PickKeyDeps, pickKey } from './pick-key.js';
 import { type ModelRoute, routeModel } from './route-model.js';
 import { includeUsageOf } from './schema.js';
@@ -70,10 +70,14 @@ export async function chooseKey(
   return { route, picked };
 }
 
+/** For a call that spends nothing (Anthropic's count_tokens): no budget, no usage row, no metrics. */
+const UNACCOUNTED: CallObserver = { onFirstByte() {}, onUsage() {}, onRelayed() {}, onEnd() {} };
+
 /**
  * One upstream call on the chosen key. `chat` is what policy and budget judge (the request itself
  * on the chat path; its chat-shaped equivalent for other endpoints); `adapter` builds the call
- * (the provider's chat adapter unless the route brings its own, e.g. a pass-through).
+ * (the provider's chat adapter unless the route brings its own, e.g. a pass-through). `free`: the
+ * call costs nothing, so it is neither budgeted nor recorded (the caller's own key only).
  */
 export async function serveCall(
   p: CallPipeline,
@@ -81,14 +85,18 @@ export async function serveCall(
   chosen: ChosenKey,
   request: ChatRequest,
   adapter: ProviderAdapter = adapterFor(chosen.picked.provider),
+  opts: { free?: boolean } = {},
 ): Promise<ForwardResult> {
   const { deps, spend } = p;
   const { config } = deps;
   const { picked, route } = chosen;
   const caller = c.get('caller');
+  const free = opts.free === true && picked.keySource === 'user';
   // Policy and budget, on the chosen key, before any upstream work; each refusal is an error.
-  const chat = await spend.systemKeyPolicy(request, picked, route, caller.userId);
-  const account = await spend.admit(chat, picked, route, caller.userId, c.get('requestId'));
+  const chat = free ? request : await spend.systemKeyPolicy(request, picked, route, caller.userId);
+  const account = free
+    ? undefined
+    : await spend.admit(chat, picked, route, caller.userId, c.get('requestId'));
   const call: CallContext = {
     provider: picked.provider,
     upstreamModel: picked.upstreamModel,
@@ -100,7 +108,9 @@ export async function serveCall(
     includeUsage: includeUsageOf(chat),
     attribution: { referer: config.openrouterReferer, title: config.openrouterTitle },
   };
-  const observer = callObserver(p.telemetry, { provider: picked.provider, stream: call.stream, account });
+  const observer = account
+    ? callObserver(p.telemetry, { provider: picked.provider, stream: call.stream, account })
+    : UNACCOUNTED;
   return forwardChat({
     upstream: deps.upstream,
     adapter,

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { GatewayError, internalError } from '../errors.js';
 import type { Logger } from '../ops/logger.js';
+import { anthropicErrorBody, speaksAnthropic } from './anthropic-error.js';
 import type { AppEnv } from './app-env.js';
 import { htmlSafeJson } from './safe-json.js';
 
@@ -30,8 +31,9 @@ function errorHeaders(err: GatewayError, requestId: string | undefined): Headers
   return headers;
 }
 
-function errorResponse(err: GatewayError, requestId?: string): Response {
-  return new Response(htmlSafeJson(JSON.stringify(errorBody(err))), {
+function errorResponse(err: GatewayError, requestId: string | undefined, anthropic: boolean): Response {
+  const body = anthropic ? anthropicErrorBody(err, requestId) : errorBody(err);
+  return new Response(htmlSafeJson(JSON.stringify(body)), {
     status: err.status,
     headers: errorHeaders(err, requestId),
   });
@@ -45,7 +47,12 @@ export function onError(logger: Logger) {
   return function renderError(err: Error, c: Context<AppEnv>): Response {
     const requestId = c.get('requestId');
     if (!(err instanceof GatewayError)) logger.error('unhandled error', { requestId, errorName: err.name });
-    const res = errorResponse(err instanceof GatewayError ? err : internalError(requestId), requestId);
+    // `/v1/messages` answers in Anthropic's error shape (its clients read no other); all else OpenAI's.
+    const res = errorResponse(
+      err instanceof GatewayError ? err : internalError(requestId),
+      requestId,
+      speaksAnthropic(c.req.path),
+    );
     // Headers middleware prepared for the response (x-ratelimit-*, x-gateway-*) belong on errors
     // too. The gateway's own rate-limit headers win over any an error carries from an upstream.
     for (const [name, value] of c.res.headers) {

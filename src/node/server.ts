@@ -128,7 +128,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     config.redisUrl && config.managementRateLimitRpm > 0
       ? createRedisRateLimiter(config.redisUrl, config.managementRateLimitRpm, logger, 'byok:rl:api:')
       : undefined;
-  const gateway = createApp(deps, { limiter, managementLimiter });
+  const gateway = createApp(deps, { limiter, managementLimiter, transactions: true });
   const retention = startRetentionTimer(gateway.prune, logger);
 
   const server = await listen(gateway.app.fetch, config.host, config.port, config.requestTimeoutMs);

@@ -1,4 +1,5 @@
 import type { Usage } from '../providers/types.js';
+import { timeOrderedId } from '../util/time-ordered-id.js';
 import type { Reservation } from './budgets.js';
 import { cachedTokensOf, type ModelPrice, priceTokens, reasoningTokensOf } from './price-table.js';
 import type { SpendSettlement, UsageEvent } from './usage-recorder.js';
@@ -71,7 +72,7 @@ export function accountCall(
   if (!reached) return { event: undefined, settlement: { ...settlement, spentUsd: 0 } };
   return {
     event: {
-      id: crypto.randomUUID(),
+      id: timeOrderedId(),
       requestId: a.requestId,
       userId: a.userId,
       keyId: a.keyId ?? null,

@@ -50,6 +50,13 @@ export interface UsageRecorderOptions {
   batchSize?: number;
   /** Longest a queued row waits for a write on Node; default 1000 ms. */
   intervalMs?: number;
+  /**
+   * Whether the database takes interactive transactions (Node's SQLite and PostgreSQL; D1 does
+   * not): a batch's INSERTs then commit once rather than once each. On SQLite that is one WAL
+   * append per batch instead of one per five rows (measured with time-ordered ids, 3 × 20,000
+   * rows on a real file: 52–60 µs of CPU per row without, 30–42 µs with). Default false.
+   */
+  transactions?: boolean;
 }
 
 /** Rows per INSERT: 19 columns each stays under D1's 100 bound parameters per statement. */
@@ -145,11 +152,15 @@ export function createUsageRecorder(opts: UsageRecorderOptions): UsageRecorder {
   let writing: Promise<void> = Promise.resolve();
 
   async function write(batch: UsageEvent[], sums: SpendSettlement[]): Promise<void> {
-    try {
+    const insertAll = async (into: Kysely<Database>) => {
       for (let i = 0; i < batch.length; i += ROWS_PER_INSERT) {
         const rows = batch.slice(i, i + ROWS_PER_INSERT);
-        await db.executeQuery(CompiledQuery.raw(texts[rows.length] as string, rows.flatMap(valuesOf)));
+        await into.executeQuery(CompiledQuery.raw(texts[rows.length] as string, rows.flatMap(valuesOf)));
       }
+    };
+    try {
+      if (opts.transactions && batch.length > ROWS_PER_INSERT) await db.transaction().execute(insertAll);
+      else await insertAll(db);
     } catch (err) {
       requeue(batch, []);
       logger.warn('could not record usage; will retry', { rows: batch.length, error: String(err) });

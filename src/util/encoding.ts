@@ -15,20 +15,51 @@ export function toBase64Url(bytes: Uint8Array): string {
   return base64url.encode(bytes);
 }
 
+/** base64url character code → its 6 bits; -1 for anything else. */
+const SEXTETS = new Int8Array(128).fill(-1);
+for (const [i, ch] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].entries())
+  SEXTETS[ch.charCodeAt(0)] = i;
+
+const sextet = (s: string, i: number): number => {
+  const code = s.charCodeAt(i);
+  const v = code < 128 ? (SEXTETS[code] as number) : -1;
+  if (v < 0) throw new TypeError('invalid base64url');
+  return v;
+};
+
 /**
- * Strict decoder for the unpadded base64url we emit: jose decodes, and only the one canonical
- * text form of the bytes is accepted (padding, whitespace and non-zero unused trailing bits are
- * refused; jose itself refuses the standard alphabet), so a stored value has exactly one spelling.
+ * Strict decoder for the unpadded base64url we emit: only the one canonical text form of the bytes
+ * is accepted (padding, whitespace, the standard alphabet's `+` and `/`, a length of 4n+1 and
+ * non-zero unused trailing bits are refused), so a stored value has exactly one spelling. Every
+ * chat call decodes its stored key's ciphertext: this loop costs about a tenth of decoding with
+ * jose and encoding again to compare (test/unit/util/encoding.test.ts holds it to that rule).
  */
 export function fromBase64Url(s: string): Uint8Array<ArrayBuffer> {
-  let bytes: Uint8Array;
-  try {
-    bytes = base64url.decode(s);
-  } catch {
-    throw new TypeError('invalid base64url');
+  const tail = s.length % 4;
+  if (tail === 1) throw new TypeError('invalid base64url');
+  const full = s.length - tail;
+  const out = new Uint8Array((full / 4) * 3 + (tail === 0 ? 0 : tail - 1));
+  let o = 0;
+  for (let i = 0; i < full; i += 4) {
+    const n = (sextet(s, i) << 18) | (sextet(s, i + 1) << 12) | (sextet(s, i + 2) << 6) | sextet(s, i + 3);
+    out[o++] = n >>> 16;
+    out[o++] = (n >>> 8) & 0xff;
+    out[o++] = n & 0xff;
   }
-  if (base64url.encode(bytes) !== s) throw new TypeError('invalid base64url');
-  return bytes as Uint8Array<ArrayBuffer>;
+  if (tail === 2) {
+    const a = sextet(s, full);
+    const b = sextet(s, full + 1);
+    if ((b & 0x0f) !== 0) throw new TypeError('invalid base64url');
+    out[o] = (a << 2) | (b >> 4);
+  } else if (tail === 3) {
+    const a = sextet(s, full);
+    const b = sextet(s, full + 1);
+    const c = sextet(s, full + 2);
+    if ((c & 0x03) !== 0) throw new TypeError('invalid base64url');
+    out[o++] = (a << 2) | (b >> 4);
+    out[o] = ((b & 0x0f) << 4) | (c >> 2);
+  }
+  return out;
 }
 
 /** Standard padded base64 (OpenAI's `encoding_format: "base64"` embeddings), from jose's base64url. */

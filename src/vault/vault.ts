@@ -80,7 +80,38 @@ function parse(sealed: string): Parsed | null {
  * header is included so the version and kid in front of the ciphertext cannot be edited either.
  */
 function buildAad(binding: KeyBinding, header: string): Uint8Array<ArrayBuffer> {
-  const fields = [AAD_DOMAIN, binding.userId, binding.keyId, binding.provider, header].map(utf8Encode);
+  const texts = [AAD_DOMAIN, binding.userId, binding.keyId, binding.provider, header];
+  return asciiAad(texts) ?? utf8Aad(texts);
+}
+
+/**
+ * The AAD when every field is ASCII (ids, provider names and headers nearly always are): written
+ * byte by byte, without the five TextEncoder calls that otherwise cost a third of an open. UTF-8
+ * of ASCII is the ASCII itself, so the bytes are the same as utf8Aad's. Undefined otherwise.
+ */
+function asciiAad(texts: string[]): Uint8Array<ArrayBuffer> | undefined {
+  let size = 0;
+  for (const t of texts) size += 4 + t.length;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const t of texts) {
+    const n = t.length;
+    out[offset] = n >>> 24;
+    out[offset + 1] = (n >>> 16) & 0xff;
+    out[offset + 2] = (n >>> 8) & 0xff;
+    out[offset + 3] = n & 0xff;
+    offset += 4;
+    for (let i = 0; i < n; i++) {
+      const code = t.charCodeAt(i);
+      if (code > 0x7f) return undefined;
+      out[offset++] = code;
+    }
+  }
+  return out;
+}
+
+function utf8Aad(texts: string[]): Uint8Array<ArrayBuffer> {
+  const fields = texts.map(utf8Encode);
   const out = new Uint8Array(fields.reduce((n, f) => n + 4 + f.length, 0));
   const view = new DataView(out.buffer);
   let offset = 0;

@@ -65,7 +65,8 @@ export async function createTestApp(
     clock: testOptions.clock ?? (() => new Date()),
     upstream: createUndiciUpstream(),
   };
-  const gateway = createApp(deps, appOptions);
+  // As the Node entry builds it: both databases here take interactive transactions.
+  const gateway = createApp(deps, { transactions: true, ...appOptions });
 
   return {
     deps,

@@ -16,11 +16,22 @@ const hs = (build: (j: SignJWT) => SignJWT, key: Uint8Array = secret) =>
   build(new SignJWT({}).setProtectedHeader({ alg: 'HS256' })).sign(key);
 const valid = (j: SignJWT) => j.setSubject('alice').setIssuedAt().setExpirationTime('5m');
 
-function expectUnauthorized(res: Response, body: { error: Record<string, unknown> }, what: string): void {
+/** OpenAI's error shape everywhere; Anthropic's on /v1/messages, whose clients read only that. */
+function expectUnauthorized(
+  res: Response,
+  body: { type?: string; error: Record<string, unknown> },
+  what: string,
+  path = '',
+): void {
   expect(res.status, what).toBe(401);
-  expect(Object.keys(body.error).sort(), what).toEqual(['code', 'message', 'param', 'type']);
+  if (path.startsWith('/v1/messages')) {
+    expect(body.type, what).toBe('error');
+    expect(Object.keys(body.error).sort(), what).toEqual(['code', 'message', 'type']);
+  } else {
+    expect(Object.keys(body.error).sort(), what).toEqual(['code', 'message', 'param', 'type']);
+    expect(body.error.param, what).toBeNull();
+  }
   expect(body.error.type, what).toBe('authentication_error');
-  expect(body.error.param, what).toBeNull();
   expect(res.headers.get('x-should-retry'), what).toBe('false');
 }
 
@@ -118,7 +129,7 @@ describe.each(DATABASE_KINDS)('authentication failures on %s', (kind) => {
         headers,
         json: e.method === 'GET' || e.method === 'DELETE' ? undefined : {},
       });
-      expectUnauthorized(res, await res.json(), `${what}: ${e.method} ${e.path}`);
+      expectUnauthorized(res, await res.json(), `${what}: ${e.method} ${e.path}`, e.path);
     }
   });
 
@@ -130,7 +141,28 @@ describe.each(DATABASE_KINDS)('authentication failures on %s', (kind) => {
         token,
         json: e.method === 'GET' || e.method === 'DELETE' ? undefined : {},
       });
-      expectUnauthorized(res, await res.json(), `${what}: ${e.method} ${e.path}`);
+      expectUnauthorized(res, await res.json(), `${what}: ${e.method} ${e.path}`, e.path);
+      if (!e.path.startsWith('/v1/messages')) continue;
+      // Anthropic's clients send the credential in x-api-key: refused there the same way.
+      const viaApiKey = await t.request(e.path, {
+        method: e.method,
+        headers: { 'x-api-key': token },
+        json: {},
+      });
+      expectUnauthorized(viaApiKey, await viaApiKey.json(), `${what} in x-api-key: ${e.path}`, e.path);
+    }
+  });
+
+  it('takes a credential from x-api-key on /v1/messages only', async () => {
+    const jwt = await t.jwt('alice');
+    for (const e of protectedEndpoints(t)) {
+      const res = await t.request(e.path, {
+        method: e.method,
+        headers: { 'x-api-key': jwt },
+        json: e.method === 'GET' || e.method === 'DELETE' ? undefined : {},
+      });
+      if (e.path.startsWith('/v1/messages')) expect(res.status, e.path).not.toBe(401);
+      else expectUnauthorized(res, await res.json(), `x-api-key on ${e.method} ${e.path}`, e.path);
     }
   });
 });

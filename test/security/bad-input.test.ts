@@ -17,6 +17,8 @@ interface Write {
   nullable: string[];
   /** Fields that are names or identifiers (NUL bytes, 1 MB values). */
   textFields: string[];
+  /** Numeric fields (another number is no wrong type for them). */
+  numbers?: string[];
 }
 
 const WRITES: Record<string, Write> = {
@@ -47,6 +49,29 @@ const WRITES: Record<string, Write> = {
   'POST /v1/embeddings': {
     // Token arrays: wrapping the input in one more array makes it invalid, as the cases below need.
     valid: () => ({ model: 'openai/text-embedding-3-small', input: [[1, 2, 3]] }),
+    strict: false,
+    nullable: [],
+    textFields: ['model'],
+  },
+  'POST /v1/messages': {
+    valid: () => ({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 16,
+      messages: [{ role: 'user', content: 'hi' }],
+    }),
+    strict: false,
+    nullable: [],
+    textFields: ['model'],
+    numbers: ['max_tokens'],
+  },
+  'POST /v1/responses': {
+    valid: () => ({ model: 'openai/gpt-4o-mini', input: 'hi' }),
+    strict: false,
+    nullable: [],
+    textFields: ['model'],
+  },
+  'POST /v1/messages/count_tokens': {
+    valid: () => ({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] }),
     strict: false,
     nullable: [],
     textFields: ['model'],
@@ -95,7 +120,7 @@ function attempts(w: Write): [string, string | Uint8Array<ArrayBuffer>][] {
   }
   for (const field of Object.keys(valid)) {
     const wrong: [string, unknown][] = [
-      ['a number', 123],
+      ...(w.numbers?.includes(field) ? [] : [['a number', 123] as [string, unknown]]),
       ['an object', { $gt: '' }],
       ['an array', [valid[field]]],
     ];
@@ -154,6 +179,7 @@ describe.each(DATABASE_KINDS)('bad input on every write route on %s', (kind) => 
         });
         const label = `${route.method} ${route.path}: ${what}`;
         expect(res.status, label).toBe(400);
+        // /v1/messages answers in Anthropic's shape: the same `error.type` and message.
         const error = (await res.json()).error;
         expect(error.type, label).toBe('invalid_request_error');
         expect(typeof error.message, label).toBe('string');

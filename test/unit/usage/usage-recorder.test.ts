@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, readMigrations } from '../../../src/node/node-db.js';
@@ -8,6 +5,7 @@ import { createLogger } from '../../../src/ops/logger.js';
 import { migrate } from '../../../src/store/migrate.js';
 import type { Database } from '../../../src/store/schema.js';
 import { createUsageRecorder, type UsageEvent } from '../../../src/usage/usage-recorder.js';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../helpers/databases.js';
 
 const event = (id: string): UsageEvent => ({
   id,
@@ -32,20 +30,28 @@ const event = (id: string): UsageEvent => ({
 });
 const settlement = { scope: 'key:k1', month: '2026-12', spentUsd: 0.001, releasedUsd: 0 };
 
-describe('the usage recorder on SQLite', () => {
-  let dir: string;
+// D1 takes no interactive transactions (each INSERT commits alone); Node's SQLite and PostgreSQL do.
+const CASES: [DatabaseKind, boolean][] = [
+  ['sqlite', false],
+  ['sqlite', true],
+  ['postgres', false],
+  ['postgres', true],
+];
+
+describe.each(CASES)('the usage recorder on %s (batch in one transaction: %s)', (kind, transactions) => {
+  let database: TestDatabase;
   let db: Kysely<Database>;
   const logs: string[] = [];
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'byok-usage-'));
-    ({ db } = openDatabase(`file:${join(dir, 'gateway.db')}`));
-    await migrate(db, 'sqlite', readMigrations('sqlite'));
+    database = await createTestDatabase(kind);
+    ({ db } = openDatabase(database.url));
+    await migrate(db, kind, readMigrations(kind));
     logs.length = 0;
   });
   afterEach(async () => {
     await db.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await database.drop();
   });
 
   const count = async () =>
@@ -61,8 +67,9 @@ describe('the usage recorder on SQLite', () => {
 
   it('writes nothing on the request’s path and everything on flush, settlements summed per scope', async () => {
     const recorder = createUsageRecorder({
-      dialect: 'sqlite',
+      dialect: kind,
       db,
+      transactions,
       logger: createLogger('debug', (l) => logs.push(l)),
       intervalMs: 60_000,
     });
@@ -75,8 +82,9 @@ describe('the usage recorder on SQLite', () => {
 
   it('writes a full batch without waiting for flush', async () => {
     const recorder = createUsageRecorder({
-      dialect: 'sqlite',
+      dialect: kind,
       db,
+      transactions,
       logger: createLogger('debug', () => {}),
       batchSize: 3,
       intervalMs: 60_000,
@@ -87,8 +95,9 @@ describe('the usage recorder on SQLite', () => {
 
   it('keeps rows the database refused and writes them on the next flush', async () => {
     const recorder = createUsageRecorder({
-      dialect: 'sqlite',
+      dialect: kind,
       db,
+      transactions,
       logger: createLogger('debug', (l) => logs.push(l)),
       intervalMs: 60_000,
     });
@@ -100,5 +109,23 @@ describe('the usage recorder on SQLite', () => {
     await recorder.flush();
     expect(await count()).toBe(1);
     expect(await spent()).toBeCloseTo(0.001, 12);
+  });
+
+  it('keeps a whole batch the database refused (all its INSERTs) and writes it on the next flush', async () => {
+    const recorder = createUsageRecorder({
+      dialect: kind,
+      db,
+      transactions,
+      logger: createLogger('debug', (l) => logs.push(l)),
+      intervalMs: 60_000,
+    });
+    await sql`ALTER TABLE usage_events RENAME TO usage_events_away`.execute(db);
+    for (let i = 0; i < 12; i++) recorder.record(event(`w${i}`), settlement);
+    await recorder.flush();
+    expect(logs.some((l) => l.includes('could not record usage'))).toBe(true);
+    await sql`ALTER TABLE usage_events_away RENAME TO usage_events`.execute(db);
+    await recorder.flush();
+    expect(await count()).toBe(12);
+    expect(await spent()).toBeCloseTo(0.012, 12);
   });
 });

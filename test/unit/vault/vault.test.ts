@@ -77,33 +77,41 @@ describe('vault seal and open', () => {
 });
 
 describe('vault stored format', () => {
-  it('is AES-256-GCM under the PBKDF2 key with the documented length-prefixed AAD', async () => {
-    // Rebuilt by hand so a refactor that changes the layout (and orphans stored rows) fails here.
-    const sealed = await vault.seal(PLAINTEXT, alice);
-    const [, kid, body] = sealed.split('.') as [string, string, string];
-    const bytes = fromBase64Url(body);
-    const field = (s: string) => {
-      const utf8 = new TextEncoder().encode(s);
-      return [
-        (utf8.length >>> 24) & 0xff,
-        (utf8.length >>> 16) & 0xff,
-        (utf8.length >>> 8) & 0xff,
-        utf8.length & 0xff,
-        ...utf8,
-      ];
-    };
-    const aad = new Uint8Array(
-      ['byok-gateway/api-key/v1', alice.userId, alice.keyId, alice.provider, `v1.${kid}`].flatMap(field),
-    );
-    const raw = pbkdf2Sync(SECRET_NEW, 'byok-gateway/vault/pbkdf2/v1', 100_000, 32, 'sha256');
-    const key = await crypto.subtle.importKey('raw', new Uint8Array(raw), 'AES-GCM', false, ['decrypt']);
-    const opened = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: bytes.subarray(0, 12), additionalData: aad, tagLength: 128 },
-      key,
-      bytes.subarray(12),
-    );
-    expect(new TextDecoder().decode(opened)).toBe(PLAINTEXT);
-  });
+  // ASCII ids take the vault's byte-by-byte AAD; others its TextEncoder one: both must be this layout.
+  it.each([
+    ['ASCII ids', alice],
+    ['non-ASCII ids', { userId: 'usér-ü-€-𝄞', keyId: 'clé-1', provider: 'openai' }],
+  ])(
+    'is AES-256-GCM under the PBKDF2 key with the documented length-prefixed AAD (%s)',
+    async (_ids, owner) => {
+      // Rebuilt by hand so a refactor that changes the layout (and orphans stored rows) fails here.
+      const sealed = await vault.seal(PLAINTEXT, owner);
+      const [, kid, body] = sealed.split('.') as [string, string, string];
+      const bytes = fromBase64Url(body);
+      const field = (s: string) => {
+        const utf8 = new TextEncoder().encode(s);
+        return [
+          (utf8.length >>> 24) & 0xff,
+          (utf8.length >>> 16) & 0xff,
+          (utf8.length >>> 8) & 0xff,
+          utf8.length & 0xff,
+          ...utf8,
+        ];
+      };
+      const aad = new Uint8Array(
+        ['byok-gateway/api-key/v1', owner.userId, owner.keyId, owner.provider, `v1.${kid}`].flatMap(field),
+      );
+      const raw = pbkdf2Sync(SECRET_NEW, 'byok-gateway/vault/pbkdf2/v1', 100_000, 32, 'sha256');
+      const key = await crypto.subtle.importKey('raw', new Uint8Array(raw), 'AES-GCM', false, ['decrypt']);
+      const opened = await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: bytes.subarray(0, 12), additionalData: aad, tagLength: 128 },
+        key,
+        bytes.subarray(12),
+      );
+      expect(new TextDecoder().decode(opened)).toBe(PLAINTEXT);
+      expect(await vault.open(sealed, owner)).toBe(PLAINTEXT);
+    },
+  );
 });
 
 describe('vault refuses tampered or misplaced rows', () => {

@@ -1,0 +1,72 @@
+/**
+ * `/v1/responses` for an OpenAI model on the caller's own OpenAI key: OpenAI's Responses API
+ * natively, the body as the client sent it (model id without its `openai/` prefix: events,
+ * `previous_response_id`, `store`, built-in tools all work as at OpenAI), the answer and the
+ * stream byte for byte; usage read from the response (or the stream's final `response.*` event).
+ */
+import { endpointAdapter } from '../chat/endpoint-adapter.js';
+import { type PassThroughProtocol, passThroughRelay } from '../chat/pass-through-relay.js';
+import { upstreamInvalidResponse } from '../errors.js';
+import { postHeaders } from '../providers/openai-compatible/build-request.js';
+import { endpoint } from '../providers/shared/endpoint.js';
+import { isRecord, parseObject } from '../providers/shared/records.js';
+import type { ProviderAdapter, Usage } from '../providers/types.js';
+import { responsesErrorEvent } from './stream-from-chat.js';
+
+const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
+
+/** A Responses `usage` object as the gateway's usage, or undefined when there is none. */
+function toUsage(usage: unknown): Usage | undefined {
+  if (!isRecord(usage)) return undefined;
+  const prompt = count(usage.input_tokens);
+  const completion = count(usage.output_tokens);
+  const cached = isRecord(usage.input_tokens_details) ? count(usage.input_tokens_details.cached_tokens) : 0;
+  const reasoning = isRecord(usage.output_tokens_details)
+    ? count(usage.output_tokens_details.reasoning_tokens)
+    : 0;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: cached },
+    completion_tokens_details: { reasoning_tokens: reasoning },
+  };
+}
+
+const FINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+
+/** Reads one Responses stream: the final response's usage, the end, the last sequence number. */
+function responsesStream(): PassThroughProtocol {
+  let sequence = -1;
+  return {
+    onEvent(name, data, usage) {
+      const parsed = parseObject(data);
+      if (typeof parsed?.sequence_number === 'number') sequence = parsed.sequence_number;
+      const type = name ?? parsed?.type;
+      if (type === 'error') return 'end'; // OpenAI's own error event: the client has it as sent
+      if (typeof type !== 'string' || !FINAL.has(type)) return undefined;
+      const reported = isRecord(parsed?.response) ? toUsage(parsed.response.usage) : undefined;
+      if (reported) usage(reported);
+      return 'end';
+    },
+    errorEvent: (err) => responsesErrorEvent(err, sequence + 1),
+  };
+}
+
+export function nativeResponses(body: Record<string, unknown>): ProviderAdapter {
+  return endpointAdapter('openai', {
+    buildRequest: (_chat, call) => ({
+      method: 'POST',
+      url: endpoint(call.baseUrl, '/responses'),
+      headers: postHeaders(call, call.stream ? 'text/event-stream' : 'application/json'),
+      body: JSON.stringify({ ...body, model: call.upstreamModel }),
+    }),
+    readResponse(text) {
+      const parsed = parseObject(text);
+      if (!parsed) throw upstreamInvalidResponse('OpenAI returned a response that is not a JSON object.');
+      const usage = toUsage(parsed.usage);
+      return usage ? { body: text, usage } : { body: text };
+    },
+    streamRelay: (_call, hooks) => passThroughRelay(responsesStream(), hooks),
+  });
+}
