@@ -6,6 +6,8 @@ import { chatAuditEvents } from './audit/chat-events.js';
 import { pruneExpired, type RetentionReport } from './audit/retention.js';
 import { authenticate } from './auth/caller.js';
 import { createJwtVerifier } from './auth/jwt.js';
+import { requireOrg, requireOrgAdmin } from './auth/org.js';
+import { createOrgTokenSync } from './auth/org-tokens.js';
 import { requireScope } from './auth/scopes.js';
 import { touchToken } from './auth/tokens-repo.js';
 import { tokensRoutes } from './auth/tokens-routes.js';
@@ -36,7 +38,7 @@ import { responsesRoutes } from './responses/routes.js';
 import { createPriceTable } from './usage/price-table.js';
 import { createTouchCoalescer } from './usage/touch-coalescer.js';
 import { createUsageRecorder } from './usage/usage-recorder.js';
-import { usageRoutes } from './usage/usage-routes.js';
+import { orgUsageRoutes, usageRoutes } from './usage/usage-routes.js';
 import { createKeyRowCache } from './vault/key-row-cache.js';
 import { keysRoutes } from './vault/keys-routes.js';
 
@@ -99,6 +101,22 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     tokenTouches,
     clock: deps.clock,
     systemKey: config.systemKey,
+    orgClaims: config.orgClaims,
+    // A JWT naming another organisation (or none) takes the old one from its user's tokens.
+    orgSync: createOrgTokenSync(deps.db, (userId, tokens) => {
+      for (const t of tokens)
+        auditLog.record({
+          userId,
+          orgId: t.orgId,
+          actor: 'jwt',
+          tokenId: null,
+          requestId: null,
+          ip: null,
+          userAgent: null,
+          action: 'token.org_detached',
+          target: { type: 'access_token', id: t.id, preview: t.preview },
+        });
+    }),
   };
 
   const app = new Hono<AppEnv>();
@@ -153,6 +171,10 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   app.route('/api/user', usageRoutes(deps));
   app.route('/api/user/api-keys', keysRoutes(deps, audit, keyRows));
   app.route('/api/user/audit-log', auditRoutes(deps, audit.log));
+  // Organisations: the caller must name one (ORG_CLAIM, or the token's); usage is for admins.
+  app.use('/api/org/*', requireOrg());
+  app.use('/api/org/usage', requireScope('usage:read'), requireOrgAdmin());
+  app.route('/api/org', orgUsageRoutes(deps));
 
   const limiter =
     opts.limiter ?? (config.rateLimitRpm > 0 ? createMemoryRateLimiter(config.rateLimitRpm) : undefined);
@@ -183,6 +205,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     '/api/user/api-keys/:id/usage',
     '/api/user/usage',
     '/api/user/audit-log',
+    '/api/org/usage',
     '/v1/chat/completions',
     '/v1/embeddings',
     '/v1/messages',

@@ -50,6 +50,8 @@ export function tokensRoutes(deps: Deps, audit: AuditTrail): Hono<AppEnv> {
         preview: tokenPreview(token),
         scopes: body.scopes ?? DEFAULT_TOKEN_SCOPES,
         expiresAt: expiresAt ? expiresAt.toISOString() : null,
+        // The organisation the minting JWT names; the token carries it (as a member) from now on.
+        orgId: c.get('caller').org?.orgId ?? null,
         now: now.toISOString(),
       },
       MAX_TOKENS_PER_USER,
@@ -65,6 +67,7 @@ export function tokensRoutes(deps: Deps, audit: AuditTrail): Hono<AppEnv> {
       'token.created',
       { type: 'access_token', id: created.id, preview: created.tokenPreview },
       { scopes: created.scopes, expiresAt: created.expiresAt },
+      created.orgId,
     );
     return c.json(
       {
@@ -75,6 +78,7 @@ export function tokensRoutes(deps: Deps, audit: AuditTrail): Hono<AppEnv> {
         scopes: created.scopes,
         expiresAt: created.expiresAt,
         createdAt: created.createdAt,
+        orgId: created.orgId,
       },
       201,
     );

@@ -96,7 +96,10 @@ export async function serveCall(
   const chat = free ? request : await spend.systemKeyPolicy(request, picked, route, caller.userId);
   const account = free
     ? undefined
-    : await spend.admit(chat, picked, route, caller.userId, c.get('requestId'));
+    : {
+        ...(await spend.admit(chat, picked, route, caller.userId, c.get('requestId'))),
+        orgId: caller.org?.orgId ?? null,
+      };
   const call: CallContext = {
     provider: picked.provider,
     upstreamModel: picked.upstreamModel,
