@@ -16,6 +16,7 @@ import { chatRoutes } from './chat/routes.js';
 import { createSpendGuard } from './chat/spend-guard.js';
 import { warnAboutOpenSystemKey } from './chat/system-key-warning.js';
 import { createChatTelemetry } from './chat/telemetry.js';
+import { consoleRoutes } from './console/routes.js';
 import type { Deps } from './deps.js';
 import { embeddingsRoutes } from './embeddings/routes.js';
 import { methodNotAllowed, notFound } from './errors.js';
@@ -135,6 +136,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   }
 
   app.route('/', healthRoutes(deps));
+  // The key console (a page on this origin calling /api); its strict headers are its own.
+  app.route('/', consoleRoutes());
   const separateMetrics = config.metricsPort !== undefined;
   if (!separateMetrics) app.route('/', metricsRoutes(metrics));
 
@@ -195,6 +198,11 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   app.route('/v1', responsesRoutes(pipeline));
 
   const routes = [
+    '/',
+    '/console',
+    '/console/console.js',
+    '/console/console.css',
+    '/console/icon.svg',
     '/healthz',
     '/readyz',
     ...(separateMetrics ? [] : ['/metrics']),

@@ -78,6 +78,22 @@ describe.each(DATABASE_KINDS)('audit log on %s', (kind) => {
       json: { keyName: 'work-renamed', monthlyBudgetUsd: 100 },
     });
     expect(patched.status).toBe(200);
+    // A new secret under the same id, then a check with the provider.
+    const second = fakeKey('openai');
+    secrets.push(second);
+    const put = await h.t.request(`/api/user/api-keys/${created.id}`, {
+      method: 'PUT',
+      token: alice,
+      headers: from('203.0.113.7'),
+      json: { apiKey: second },
+    });
+    expect(put.status).toBe(200);
+    const replacedPreview = (await put.json()).keyPreview;
+    const verify = await h.t.request(`/api/user/api-keys/${created.id}/verify`, {
+      method: 'POST',
+      token: alice,
+    });
+    expect(verify.status).toBe(200);
 
     // Two calls from one IP: one "new IP" event; a third from another IP: a second.
     for (const ip of ['203.0.113.7', '203.0.113.7', '192.0.2.44']) {
@@ -127,33 +143,42 @@ describe.each(DATABASE_KINDS)('audit log on %s', (kind) => {
       'key.updated',
       'key.new_ip',
       'key.new_ip',
+      'key.verified',
+      'key.replaced',
       'key.updated',
       'key.created',
     ]);
     const ids = log.map((e) => e.id);
     expect([...ids].sort().reverse()).toEqual(ids);
-    const [deleted, revoked, tokenCreated, budget, , secondIp, firstIp, renamed, keyCreated] = log as [
-      Entry,
-      Entry,
-      Entry,
-      Entry,
-      Entry,
-      Entry,
-      Entry,
-      Entry,
-      Entry,
-    ];
-    const keyTarget = { type: 'api_key', id: created.id, preview: created.keyPreview };
+    const [
+      deleted,
+      revoked,
+      tokenCreated,
+      budget,
+      ,
+      secondIp,
+      firstIp,
+      verified,
+      replaced,
+      renamed,
+      keyCreated,
+    ] = log as [Entry, Entry, Entry, Entry, Entry, Entry, Entry, Entry, Entry, Entry, Entry];
+    const keyTarget = { type: 'api_key', id: created.id, preview: replacedPreview };
+    expect(replaced).toMatchObject({
+      target: keyTarget,
+      details: { previousPreview: created.keyPreview, verified: false },
+    });
+    expect(verified).toMatchObject({ target: keyTarget, details: { result: 'valid' } });
     expect(keyCreated).toMatchObject({
       actor: { userId: 'alice', via: 'jwt', tokenId: null },
-      target: keyTarget,
+      target: { ...keyTarget, preview: created.keyPreview },
       details: { provider: 'openai', keyName: 'work' },
       ip: '203.0.113.7',
       userAgent: 'audit-test/1.0',
     });
     expect(keyCreated.requestId).toMatch(/^req_/);
     expect(renamed).toMatchObject({
-      target: keyTarget,
+      target: { ...keyTarget, preview: created.keyPreview },
       details: { fields: ['keyName', 'monthlyBudgetUsd'] },
     });
     expect(firstIp).toMatchObject({ target: keyTarget, ip: '203.0.113.7', details: { provider: 'openai' } });
@@ -171,7 +196,7 @@ describe.each(DATABASE_KINDS)('audit log on %s', (kind) => {
 
     // No row holds a secret: the stored key, its ciphertext, the token (past its preview).
     const rows = JSON.stringify(await h.t.deps.db.selectFrom('audit_events').selectAll().execute());
-    expect(h.fakes.openai.requests.at(0)?.headers.authorization).toBe(`Bearer ${apiKey}`);
+    expect(h.fakes.openai.requests.at(0)?.headers.authorization).toBe(`Bearer ${second}`);
     for (const secret of [...secrets, token.token.slice(8)]) expect(rows).not.toContain(secret);
   });
 
