@@ -1,58 +1,134 @@
-import { createParser } from 'eventsource-parser';
+import { concatBytes } from '../providers/shared/byte-queue.js';
 import { STREAM_INCOMPLETE, type StreamError } from '../providers/shared/sse-error-event.js';
 import type { StreamHooks, StreamRelay, Usage } from '../providers/types.js';
+import { scrubSecrets } from '../vault/scrub-secrets.js';
 
 /**
  * A native stream relayed byte for byte (Anthropic's Messages events to `/v1/messages`, OpenAI's
- * Responses events to `/v1/responses`): every upstream chunk goes to the client as it came. The
- * events are also parsed, only to read the usage and to see the protocol's own end; a stream that
- * stops before it (cut, idle, the process stopping) ends with one error event in the caller's
- * protocol, so its SDK raises instead of finishing cleanly.
+ * Responses events to `/v1/responses`): the client gets the upstream's own bytes, whole events at
+ * a time (the tail of a chunk after its last event boundary waits for the next chunk: an SSE
+ * client acts on whole events only). Each event's `event:` name is read from the bytes; only the
+ * few events the protocol wants (usage, the end, errors) are decoded and parsed. The one exception
+ * to byte for byte: a chunk that holds the upstream's error event is scrubbed of the key and
+ * anything key-like (some providers echo the key). A stream that stops before its end (cut, idle,
+ * the process stopping) ends with one error event in the caller's protocol, so its SDK raises
+ * instead of finishing cleanly.
  */
 export interface PassThroughProtocol {
+  /** The event names whose data `onEvent` reads; other named events are only counted. */
+  wanted: ReadonlySet<string>;
   /**
-   * One upstream event. Returns 'end' when it is the stream's last (the clean end, or the
-   * upstream's own error event, which the client has just received); may note usage meanwhile.
+   * One wanted event (or one without an `event:` line). 'end': the stream's clean end; 'error':
+   * the upstream's own error event (also the end); may note usage meanwhile.
    */
-  onEvent(name: string | undefined, data: string, usage: (u: Usage) => void): 'end' | undefined;
-  /** The final event for a stream that stopped early, in the caller's protocol. */
-  errorEvent(err: StreamError): string;
+  onEvent(name: string | undefined, data: string, usage: (u: Usage) => void): 'end' | 'error' | undefined;
+  /** The final event for a stream that stopped early, after `events` events, in the caller's protocol. */
+  errorEvent(err: StreamError, events: number): string;
 }
 
-export function passThroughRelay(protocol: PassThroughProtocol, hooks: StreamHooks): StreamRelay {
+const LF = 10;
+const CR = 13;
+const EVENT_FIELD = new TextEncoder().encode('event:');
+
+/** Index just past the last blank line (`\n\n`, `\r\n\r\n`, `\r\r`) in `bytes`, or 0. */
+function lastBoundary(bytes: Uint8Array): number {
+  for (let i = bytes.length - 1; i > 0; i--) {
+    const b = bytes[i];
+    if (b !== LF && b !== CR) continue;
+    if (bytes[i - 1] === b) return i + 1;
+    if (b === LF && i >= 3 && bytes[i - 1] === CR && bytes[i - 2] === LF && bytes[i - 3] === CR) return i + 1;
+  }
+  return 0;
+}
+
+/** End of the event starting at `from` (index of its blank line's first byte), or `to`. */
+function eventEnd(bytes: Uint8Array, from: number, to: number): number {
+  for (let i = from; i + 1 < to; i++) {
+    const b = bytes[i];
+    if ((b === LF || b === CR) && bytes[i + 1] === b) return i;
+    if (b === CR && bytes[i + 1] === LF && bytes[i + 2] === CR && bytes[i + 3] === LF) return i;
+  }
+  return to;
+}
+
+/** The name in an `event:` first line at `from`, or undefined when the event starts otherwise. */
+function eventName(bytes: Uint8Array, from: number, to: number): string | undefined {
+  for (let k = 0; k < EVENT_FIELD.length; k++) if (bytes[from + k] !== EVENT_FIELD[k]) return undefined;
+  let end = from + EVENT_FIELD.length;
+  while (end < to && bytes[end] !== LF && bytes[end] !== CR) end++;
+  let name = '';
+  for (let i = from + EVENT_FIELD.length; i < end; i++) name += String.fromCharCode(bytes[i] ?? 32);
+  return name.trim();
+}
+
+/** The `data:` lines of one decoded event, joined as SSE joins them. */
+function dataOf(text: string): string {
+  const lines: string[] = [];
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    if (line.startsWith('data:')) lines.push(line.slice(line.startsWith('data: ') ? 6 : 5));
+  }
+  return lines.join('\n');
+}
+
+export function passThroughRelay(
+  protocol: PassThroughProtocol,
+  hooks: StreamHooks,
+  apiKey: string,
+): StreamRelay {
   const decoder = new TextDecoder();
   let ended = false;
+  let failed = false;
+  let events = 0;
   let usage: Usage | undefined;
+  let pending: Uint8Array | undefined;
   const note = (u: Usage) => {
     usage = u;
   };
-  const parser = createParser({
-    onEvent: (event) => {
-      if (!ended && protocol.onEvent(event.event, event.data, note) === 'end') ended = true;
-    },
-  });
-  const report = () => {
-    try {
-      if (usage) hooks.onUsage(usage);
-    } catch {
-      // Accounting must never break the client's stream.
+
+  /** Reads the whole events in `bytes`: names from the bytes, data only where wanted. */
+  function read(bytes: Uint8Array): void {
+    for (let at = 0; at < bytes.length && !ended; ) {
+      const end = eventEnd(bytes, at, bytes.length);
+      const name = eventName(bytes, at, end);
+      if (end > at) events++;
+      if (end > at && (name === undefined || protocol.wanted.has(name))) {
+        const data = dataOf(decoder.decode(bytes.subarray(at, end)));
+        const seen = data === '' ? undefined : protocol.onEvent(name, data, note);
+        if (seen === 'error') failed = true;
+        if (seen) ended = true;
+      }
+      // Past the blank line: one or two line breaks of one or two bytes each.
+      at = end;
+      while (at < bytes.length && (bytes[at] === LF || bytes[at] === CR)) at++;
     }
-  };
+  }
+
   return {
     push(chunk) {
+      const bytes = pending ? concatBytes([pending, chunk], pending.length + chunk.length) : chunk;
+      const cut = lastBoundary(bytes);
+      pending = cut < bytes.length ? bytes.slice(cut) : undefined;
+      if (cut === 0) return undefined;
+      const whole = cut === bytes.length ? bytes : bytes.subarray(0, cut);
       try {
-        parser.feed(decoder.decode(chunk, { stream: true }));
+        read(whole);
       } catch {
-        // A chunk we cannot read is still the upstream's to give: the client gets it as it came.
+        // An event we cannot read is still the upstream's to give: the client gets it as it came.
       }
-      return chunk;
+      if (!failed) return whole;
+      failed = false;
+      return new TextEncoder().encode(scrubSecrets(decoder.decode(whole), [apiKey]));
     },
     finish(cause) {
-      parser.feed(decoder.decode());
-      report();
+      try {
+        if (usage) hooks.onUsage(usage);
+      } catch {
+        // Accounting must never break the client's stream.
+      }
       if (ended) return undefined;
       ended = true;
-      return new TextEncoder().encode(protocol.errorEvent(cause ?? STREAM_INCOMPLETE));
+      // A partial event left over is no event: the client gets the error event instead.
+      return new TextEncoder().encode(protocol.errorEvent(cause ?? STREAM_INCOMPLETE, events));
     },
   };
 }
