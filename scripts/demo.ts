@@ -1,14 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SignJWT } from 'jose';
-import { startFakeAnthropic } from '../fakes/anthropic-server.js';
-import { startFakeGemini } from '../fakes/gemini-server.js';
 import { fakeKey } from '../fakes/keys.js';
-import { startFakeOpenAICompatible } from '../fakes/openai-compatible-server.js';
-import { loadConfig } from '../src/config.js';
-import { startGateway } from '../src/node/server.js';
-import { createLogger } from '../src/ops/logger.js';
+import { startOfflineGateway } from './offline-gateway.js';
 
 /**
  * `npm run demo`: try the gateway offline, with no provider keys. It starts the gateway on a
@@ -17,41 +8,13 @@ import { createLogger } from '../src/ops/logger.js';
  * provider (random, in the provider's real format, accepted only by the fakes) and commands to
  * paste. Ctrl-C stops everything and deletes the temporary database.
  */
-const randomSecret = () => Buffer.from(crypto.getRandomValues(new Uint8Array(36))).toString('base64url');
-
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'byok-demo-'));
-  const [openai, openrouter, meta, anthropic, google] = await Promise.all([
-    startFakeOpenAICompatible({ flavour: 'openai' }),
-    startFakeOpenAICompatible({ flavour: 'openrouter' }),
-    startFakeOpenAICompatible({ flavour: 'meta' }),
-    startFakeAnthropic(),
-    startFakeGemini(),
-  ]);
-  const jwtSecret = randomSecret();
-  const config = loadConfig({
-    API_KEY_ENCRYPTION_SECRET: randomSecret(),
-    JWT_SECRET: jwtSecret,
-    DATABASE_URL: `file:${join(dir, 'gateway.db')}`,
-    HOST: '127.0.0.1',
+  const offline = await startOfflineGateway({
     PORT: process.env.PORT ?? '8787',
-    OPENAI_BASE_URL: openai.baseUrl,
-    OPENROUTER_BASE_URL: openrouter.baseUrl,
-    META_BASE_URL: meta.baseUrl,
-    ANTHROPIC_BASE_URL: anthropic.baseUrl,
-    GOOGLE_BASE_URL: google.baseUrl,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    SHUTDOWN_GRACE_MS: '1000',
   });
-  const gateway = await startGateway(config, {
-    logger: createLogger(config.logLevel, (line) => process.stderr.write(`${line}\n`)),
-  });
-  const token = await new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('demo-user')
-    .setIssuedAt()
-    .setExpirationTime('12h')
-    .sign(new TextEncoder().encode(jwtSecret));
+  const { gateway } = offline;
+  const token = await offline.jwt('demo-user', '12h');
 
   const url = gateway.url;
   const keys = {
@@ -68,6 +31,8 @@ async function main(): Promise<void> {
     '',
     'Token (a JWT for user "demo-user", valid 12 h):',
     `  export TOKEN=${token}`,
+    '',
+    `Key console: open ${url}/console in a browser and sign in with the token above.`,
     '',
     "Sample keys (random, in each provider's real format; only the local fakes accept them):",
     ...Object.entries(keys).map(([p, k]) => `  ${p.padEnd(10)} ${k}`),
@@ -90,9 +55,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     if (stopping) process.exit(1);
     stopping = true;
-    await gateway.close();
-    await Promise.all([openai, openrouter, meta, anthropic, google].map((f) => f.close()));
-    rmSync(dir, { recursive: true, force: true });
+    await offline.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);

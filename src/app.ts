@@ -9,6 +9,7 @@ import { chatRoutes } from './chat/routes.js';
 import { createSpendGuard } from './chat/spend-guard.js';
 import { warnAboutOpenSystemKey } from './chat/system-key-warning.js';
 import { createChatTelemetry } from './chat/telemetry.js';
+import { consoleRoutes } from './console/routes.js';
 import type { Deps } from './deps.js';
 import { embeddingsRoutes } from './embeddings/routes.js';
 import { methodNotAllowed, notFound } from './errors.js';
@@ -108,6 +109,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   }
 
   app.route('/', healthRoutes(deps));
+  // The key console (a page on this origin calling /api); its strict headers are its own.
+  app.route('/', consoleRoutes());
   const separateMetrics = config.metricsPort !== undefined;
   if (!separateMetrics) app.route('/', metricsRoutes(metrics));
 
@@ -160,6 +163,11 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   app.route('/v1', responsesRoutes(pipeline));
 
   const routes = [
+    '/',
+    '/console',
+    '/console/console.js',
+    '/console/console.css',
+    '/console/icon.svg',
     '/healthz',
     '/readyz',
     ...(separateMetrics ? [] : ['/metrics']),

@@ -201,3 +201,8 @@ export function keyPreview(apiKey: string): string {
   if (apiKey.length < PREVIEW_EDGE * 3) return '…';
   return `${apiKey.slice(0, PREVIEW_EDGE)}…${apiKey.slice(-PREVIEW_EDGE)}`;
 }
+
+/** The shape of a provider's keys, in words: the console shows it under the key field. */
+export function keyFormatHint(provider: Provider): string {
+  return `${FORMATS[provider].shape}.`;
+}

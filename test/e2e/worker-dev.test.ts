@@ -45,6 +45,17 @@ describe('the gateway on Cloudflare Workers (wrangler dev, local D1)', () => {
     expect(await (await fetch(`${worker.url}/readyz`)).json()).toEqual({ status: 'ready' });
   });
 
+  it('serves the key console with its own strict headers', async () => {
+    const res = await fetch(`${worker.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.url).toBe(`${worker.url}/console`);
+    expect(await res.text()).toContain('<title>Key console · byok-gateway</title>');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    const script = await fetch(`${worker.url}/console/console.js`);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+  });
+
   let keyId = '';
   it('stores, lists, renames and reads a key, returning previews only', async () => {
     const created = await call('/api/user/api-keys', {

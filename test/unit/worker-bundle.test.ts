@@ -1,6 +1,7 @@
 import { builtinModules } from 'node:module';
 import { build, type Plugin } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { CONSOLE_VERSION } from '../../src/console/assets.generated.js';
 import { REPO_ROOT } from '../helpers/spawn-gateway.js';
 
 /**
@@ -44,6 +45,8 @@ describe('the Workers bundle', () => {
     const result = await bundleForWorkers({ entry: 'src/worker.ts' });
     expect(result.errors).toEqual([]);
     expect(result.outputFiles?.[0]?.text).toContain('D1');
+    // The key console is served from the bundle itself (no static-asset binding needed).
+    expect(result.outputFiles?.[0]?.text.includes(`"${CONSOLE_VERSION}"`)).toBe(true);
   });
 
   it('fails, naming the importer, when a module below the entry imports node:fs', async () => {
