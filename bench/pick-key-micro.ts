@@ -1,6 +1,6 @@
 /**
  * Micro-benchmark of key choice, the database work every chat request does before calling
- * upstream: pickKey on a real SQLite file (WAL, the pragmas of openDatabase) holding 3 active keys
+ * upstream: serveWithKeys (with steps that do nothing but open the key) on a real SQLite file (WAL, the pragmas of openDatabase) holding 3 active keys
  * for the caller among other users' keys, vault open included. Four set-ups, side by side:
  * Kysely on better-sqlite3 as it was (a prepare per query), with the prepared-statement cache,
  * with the sealed-row cache, and with both (what the app runs).
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { type PickKeyDeps, pickKey } from '../src/chat/pick-key.js';
+import { type KeyChoiceDeps, serveWithKeys } from '../src/chat/key-attempts.js';
 import { routeModel } from '../src/chat/route-model.js';
 import { createNodeAead } from '../src/node/node-aead.js';
 import { readMigrations } from '../src/node/node-db.js';
@@ -49,7 +49,7 @@ async function seed(db: Kysely<Database>, vault: Vault): Promise<void> {
     const id = crypto.randomUUID();
     const encryptedKey = await vault.seal(plaintext, { userId, keyId: id, provider });
     const row = { id, provider, encryptedKey, keyName: null, keyPreview: 'sk-...xxxx', now };
-    await insertKey(db, 'sqlite', userId, row, Number.MAX_SAFE_INTEGER);
+    await insertKey(db, 'sqlite', userId, row, Number.MAX_SAFE_INTEGER, VIEW);
   };
   for (const provider of ['openai', 'anthropic', 'openrouter'] as const) await store(USER, provider);
   for (let i = 0; i < OTHER_USERS; i++) {
@@ -59,14 +59,20 @@ async function seed(db: Kysely<Database>, vault: Vault): Promise<void> {
 }
 
 const CALLER = { userId: USER, systemKey: true };
+const VIEW = { now: new Date(), rotationDays: 90 };
+const NO_STEPS = { admit: async () => undefined, abandon: () => {}, call: async () => undefined };
 
-async function usPerCall(deps: PickKeyDeps): Promise<number> {
+/** Key choice alone: the candidate read (cached or not), ordering and the vault open. */
+const pickKey = (deps: KeyChoiceDeps, route: ReturnType<typeof routeModel>) =>
+  serveWithKeys({ deps, caller: CALLER, model: 'openai/gpt-4o', route }, NO_STEPS);
+
+async function usPerCall(deps: KeyChoiceDeps): Promise<number> {
   const route = routeModel('openai/gpt-4o');
-  for (let i = 0; i < WARMUP; i++) await pickKey(deps, CALLER, 'openai/gpt-4o', route);
+  for (let i = 0; i < WARMUP; i++) await pickKey(deps, route);
   const rounds: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const start = performance.now();
-    for (let i = 0; i < OPS; i++) await pickKey(deps, CALLER, 'openai/gpt-4o', route);
+    for (let i = 0; i < OPS; i++) await pickKey(deps, route);
     rounds.push(((performance.now() - start) * 1000) / OPS);
   }
   rounds.sort((a, b) => a - b);
@@ -94,6 +100,7 @@ async function main(): Promise<void> {
       logger: silentLogger,
       systemOpenRouterKey: undefined,
       nativeProviders: NATIVE_PROVIDERS,
+      keyRotationDays: 90,
     };
     console.log(
       `node ${process.version}, ${3 * (OTHER_USERS + 1)} key rows, 3 for the caller; median of ${ROUNDS} × ${OPS} calls`,

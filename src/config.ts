@@ -78,6 +78,7 @@ const envSchema = z.object({
   REQUEST_TIMEOUT_MS: intInRange(30_000, 100, 3_600_000),
   CORS_ORIGINS: csv,
   KEY_CACHE_TTL_MS: intInRange(2_000, 0, 60_000),
+  KEY_ROTATION_DAYS: intInRange(90, 0, 36_500),
   SHUTDOWN_GRACE_MS: intInRange(20_000, 0, 3_600_000),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
   JWT_MAX_AGE: z.preprocess(
@@ -144,6 +145,8 @@ export interface Config {
   corsOrigins: string[];
   /** How long a user's sealed key rows may be served from memory; 0 = always read the database. */
   keyCacheTtlMs: number;
+  /** Days after which a key's secret is due for rotation unless the key sets its own; 0 = no reminders. */
+  keyRotationDays: number;
   /** On SIGTERM/SIGINT, how long open streams may run on before they are ended (Node). */
   shutdownGraceMs: number;
   logLevel: LogLevel;
@@ -209,6 +212,7 @@ export function loadConfig(env: Env): Config {
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     corsOrigins: e.CORS_ORIGINS,
     keyCacheTtlMs: e.KEY_CACHE_TTL_MS,
+    keyRotationDays: e.KEY_ROTATION_DAYS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
     metricsPort: e.METRICS_PORT,

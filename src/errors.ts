@@ -66,6 +66,7 @@ export type ErrorCode =
   | 'auth_unavailable'
   | 'rate_limit_exceeded'
   | 'no_key_available'
+  | 'exclusive_keys_unusable'
   | 'insufficient_scope'
   // spend control (400, 403, 429)
   | 'system_key_not_allowed'
@@ -228,6 +229,16 @@ export const noKeyAvailable = (model: string, wanted: string) =>
     { param: 'model', retryable: false },
   );
 
+/** Every key the caller holds for a provider is unusable, and one of them is `exclusive`: no fallback. */
+export const exclusiveKeysUnusable = (providerName: string, keys: readonly string[]) =>
+  new GatewayError(
+    403,
+    'permission_error',
+    'exclusive_keys_unusable',
+    `Your ${providerName} keys are exclusive (no fallback to other keys) and none is usable: ${keys.join(', ')}. Verify, replace or activate one at /api/user/api-keys.`,
+    { param: 'model', retryable: false },
+  );
+
 /** A gateway token without the scope this route needs (a JWT has every scope). */
 export const insufficientScope = (scope: string) =>
   forbidden('insufficient_scope', `This token lacks the '${scope}' scope this route needs.`);
@@ -311,6 +322,19 @@ export const keyRejected = (providerName: string, keyLabel: string) =>
     'provider_key_rejected',
     `${providerName} rejected your stored key ${keyLabel}. Update or deactivate it.`,
     final,
+  );
+
+/** `verify: true` on create or PUT, and the provider refused the key: nothing is stored. */
+export const keyRefusedByProvider = (message: string) =>
+  new GatewayError(
+    422,
+    'invalid_request_error',
+    'provider_key_rejected',
+    `${message} The key was not stored.`,
+    {
+      param: 'apiKey',
+      retryable: false,
+    },
   );
 
 /** The provider refused the operator's key: the operator's problem, so 502 and no retry. */

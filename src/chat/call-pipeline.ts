@@ -4,25 +4,26 @@ import type { Deps } from '../deps.js';
 import { GatewayError } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import { adapterFor, NATIVE_PROVIDERS } from '../providers/registry.js';
+import type { Provider } from '../providers/shared/providers.js';
 import type { CallContext, ChatRequest, ProviderAdapter } from '../providers/types.js';
 import type { KeyRowCache } from '../vault/key-row-cache.js';
 import { type ChatTelemetry, callObserver } from './call-observer.js';
 import { type CallObserver, type ForwardResult, forwardChat } from './forward.js';
-import { type PickedKey, type PickKeyDeps, pickKey } from './pick-key.js';
+import { firstProvider, type KeyChoiceDeps, type Served, serveWithKeys } from './key-attempts.js';
 import { type ModelRoute, routeModel } from './route-model.js';
 import { includeUsageOf } from './schema.js';
 import type { SpendGuard } from './spend-guard.js';
 
 /**
  * The path every spending `/v1` route shares (chat completions, embeddings, responses, messages):
- * key choice, system-key policy, budget, the upstream call with its timeouts and usage row. A
- * route only says what to send (an adapter) and how to answer (its own protocol).
+ * key choice with failover (serveWithKeys), system-key policy, budget, the upstream call with its
+ * timeouts and usage row. A route only says what to send (an adapter) and how to answer.
  */
 export interface CallPipeline {
   deps: Deps;
   telemetry: ChatTelemetry;
   spend: SpendGuard;
-  pickDeps: PickKeyDeps;
+  choiceDeps: KeyChoiceDeps;
 }
 
 export function createCallPipeline(
@@ -36,7 +37,7 @@ export function createCallPipeline(
     deps,
     telemetry,
     spend,
-    pickDeps: {
+    choiceDeps: {
       db: deps.db,
       vault: deps.vault,
       logger: deps.logger,
@@ -44,97 +45,128 @@ export function createCallPipeline(
       systemOpenRouterKey: config.systemKey.access === 'none' ? undefined : config.openrouterApiKey,
       systemMonthlyBudgetUsd: config.systemKey.monthlyBudgetUsd,
       nativeProviders: NATIVE_PROVIDERS,
+      keyRotationDays: config.keyRotationDays,
       onDecryptFailure: telemetry.onDecryptFailure,
       keyRows,
+      now: () => deps.clock().getTime(),
     },
   };
 }
 
-export interface ChosenKey {
-  route: ModelRoute;
-  picked: PickedKey;
+/**
+ * What to send on a key of a given provider: the chat-shaped request that policy and budget judge
+ * (the request itself on the chat path), the adapter that builds the call (default: the provider's
+ * chat adapter), and whether the call is free (Anthropic's count_tokens: on the caller's own key it
+ * is neither budgeted nor recorded).
+ */
+export interface CallPlan {
+  request: ChatRequest;
+  adapter?: ProviderAdapter;
+  free?: boolean;
 }
 
-/** Routes the model and picks the caller's key for it; the choice is named in response headers. */
-export async function chooseKey(
-  p: CallPipeline,
-  c: Context<AppEnv>,
-  model: string,
-  route: ModelRoute = routeModel(model),
-): Promise<ChosenKey> {
-  const picked = await pickKey(p.pickDeps, c.get('caller'), model, route);
-  // Prepared headers: they land on the route's response; onError adds them to errors.
-  c.header('x-gateway-provider', picked.provider);
-  c.header('x-gateway-key-source', picked.keySource);
-  return { route, picked };
-}
-
-/** For a call that spends nothing (Anthropic's count_tokens): no budget, no usage row, no metrics. */
+/** For a call that spends nothing: no budget, no usage row, no metrics. */
 const UNACCOUNTED: CallObserver = { onFirstByte() {}, onUsage() {}, onRelayed() {}, onEnd() {} };
 
+const choiceOf = (p: CallPipeline, c: Context<AppEnv>, model: string, route: ModelRoute) => ({
+  deps: p.choiceDeps,
+  caller: c.get('caller'),
+  model,
+  route,
+});
+
 /**
- * One upstream call on the chosen key. `chat` is what policy and budget judge (the request itself
- * on the chat path; its chat-shaped equivalent for other endpoints); `adapter` builds the call
- * (the provider's chat adapter unless the route brings its own, e.g. a pass-through). `free`: the
- * call costs nothing, so it is neither budgeted nor recorded (the caller's own key only).
+ * The provider the caller's keys would serve `model` with (no key opened, no budget touched): for
+ * a route that answers differently by provider before calling anyone (count_tokens' estimate).
+ */
+export function servingProvider(p: CallPipeline, c: Context<AppEnv>, model: string): Promise<Provider> {
+  return firstProvider(choiceOf(p, c, model, routeModel(model)));
+}
+
+/**
+ * Serves `model` with the caller's keys: for each key tried, `plan(provider)` says what to send;
+ * policy and budget judge its request before the key is opened. Each key tried is named in
+ * prepared headers (`x-gateway-provider`, `-key-source`, `-attempts`, `-key-id`), which land on
+ * the response and, through onError, on an error. `served.picked.provider` tells the route which
+ * plan answered.
  */
 export async function serveCall(
   p: CallPipeline,
   c: Context<AppEnv>,
-  chosen: ChosenKey,
-  request: ChatRequest,
-  adapter: ProviderAdapter = adapterFor(chosen.picked.provider),
-  opts: { free?: boolean } = {},
-): Promise<ForwardResult> {
-  const { deps, spend } = p;
+  model: string,
+  plan: (provider: Provider) => CallPlan,
+  route: ModelRoute = routeModel(model),
+): Promise<Served<ForwardResult>> {
+  const { deps, spend, telemetry } = p;
   const { config } = deps;
-  const { picked, route } = chosen;
   const caller = c.get('caller');
-  const free = opts.free === true && picked.keySource === 'user';
-  // Policy and budget, on the chosen key, before any upstream work; each refusal is an error.
-  const chat = free ? request : await spend.systemKeyPolicy(request, picked, route, caller.userId);
-  const account = free
-    ? undefined
-    : await spend.admit(chat, picked, route, caller.userId, c.get('requestId'));
-  const call: CallContext = {
-    provider: picked.provider,
-    upstreamModel: picked.upstreamModel,
-    apiKey: picked.apiKey,
-    keyLabel: picked.keyLabel,
-    keySource: picked.keySource,
-    baseUrl: config.baseUrls[picked.provider],
-    stream: chat.stream === true,
-    includeUsage: includeUsageOf(chat),
-    attribution: { referer: config.openrouterReferer, title: config.openrouterTitle },
-  };
-  const observer = account
-    ? callObserver(p.telemetry, { provider: picked.provider, stream: call.stream, account })
-    : UNACCOUNTED;
-  return forwardChat({
-    upstream: deps.upstream,
-    adapter,
-    chat,
-    call,
-    clientSignal: c.req.raw.signal,
-    stopSignal: deps.lifecycle?.streamsCut,
-    firstByteTimeoutMs: config.upstreamTimeoutMs,
-    idleTimeoutMs: config.streamIdleTimeoutMs,
-    observer,
-  }).catch((err: unknown) => {
-    // Failed before the upstream was called (a request the adapter cannot translate): no row,
-    // and the budget reservation is released.
-    observer.onEnd('error', 0, err instanceof GatewayError ? err.status : 500);
-    throw err;
+  return serveWithKeys(choiceOf(p, c, model, route), {
+    // Policy and budget, on each key before it is opened; a refusal is an error (or the next key).
+    async admit(key) {
+      const planned = plan(key.provider);
+      if (planned.free && key.keySource === 'user')
+        return { planned, chat: planned.request, account: undefined };
+      const chat = await spend.systemKeyPolicy(planned.request, key, route, caller.userId);
+      const account = await spend.admit(chat, key, route, caller.userId, c.get('requestId'));
+      return { planned, chat, account };
+    },
+    // The key could not be opened: no upstream call, no row, the reservation released.
+    abandon: ({ chat, account }) => {
+      if (account)
+        callObserver(telemetry, {
+          provider: account.provider as Provider,
+          stream: chat.stream === true,
+          account,
+        }).onEnd('error', 0, 500);
+    },
+    call(picked, { planned, chat, account }, attempt) {
+      c.header('x-gateway-provider', picked.provider);
+      c.header('x-gateway-key-source', picked.keySource);
+      c.header('x-gateway-attempts', String(attempt));
+      if (picked.keyId) c.header('x-gateway-key-id', picked.keyId);
+      const call: CallContext = {
+        provider: picked.provider,
+        upstreamModel: picked.upstreamModel,
+        apiKey: picked.apiKey,
+        keyLabel: picked.keyLabel,
+        keySource: picked.keySource,
+        baseUrl: config.baseUrls[picked.provider],
+        stream: chat.stream === true,
+        includeUsage: includeUsageOf(chat),
+        attribution: { referer: config.openrouterReferer, title: config.openrouterTitle },
+      };
+      const observer = account
+        ? callObserver(telemetry, { provider: picked.provider, stream: call.stream, account })
+        : UNACCOUNTED;
+      return forwardChat({
+        upstream: deps.upstream,
+        adapter: planned.adapter ?? adapterFor(picked.provider),
+        chat,
+        call,
+        clientSignal: c.req.raw.signal,
+        stopSignal: deps.lifecycle?.streamsCut,
+        firstByteTimeoutMs: config.upstreamTimeoutMs,
+        idleTimeoutMs: config.streamIdleTimeoutMs,
+        observer,
+      }).catch((err: unknown) => {
+        // Failed before the upstream was called (a request the adapter cannot translate): no row,
+        // and the budget reservation is released.
+        observer.onEnd('error', 0, err instanceof GatewayError ? err.status : 500);
+        throw err;
+      });
+    },
   });
 }
 
 /** The call's answer as the route's response: JSON, or an SSE stream that proxies must not buffer. */
 export function respond(
   c: Context<AppEnv>,
-  result: { status: number; contentType: string; body: ReadableStream<Uint8Array> | string },
+  served: { result: ForwardResult; warning?: string },
   stream: boolean,
 ): Response {
+  const { result, warning } = served;
   const headers: Record<string, string> = { 'content-type': result.contentType };
+  if (warning) headers['x-gateway-key-warning'] = warning;
   if (stream) {
     headers['cache-control'] = 'no-cache';
     headers['x-accel-buffering'] = 'no';

@@ -3,7 +3,7 @@ import type { AppEnv } from '../http/app-env.js';
 import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
 import type { ChatRequest } from '../providers/types.js';
-import { type CallPipeline, chooseKey, respond, serveCall } from './call-pipeline.js';
+import { type CallPipeline, respond, serveCall } from './call-pipeline.js';
 import { listModels } from './models.js';
 import { chatRequestSchema } from './schema.js';
 
@@ -17,9 +17,8 @@ export function chatRoutes(pipeline: CallPipeline): Hono<AppEnv> {
       chatRequestSchema,
       await readJson(c.req.raw, deps.config.maxBodyBytes),
     ) as ChatRequest;
-    const chosen = await chooseKey(pipeline, c, parsed.model);
-    const result = await serveCall(pipeline, c, chosen, parsed);
-    return respond(c, result, parsed.stream === true);
+    const served = await serveCall(pipeline, c, parsed.model, () => ({ request: parsed }));
+    return respond(c, served, parsed.stream === true);
   });
 
   app.get('/models', async (c) => c.json(await listModels(deps, c.get('caller'), spend.systemKeyAllows)));

@@ -5,7 +5,7 @@ import { budgetScope, maxCallCost, monthOf, reserveBudget } from '../usage/budge
 import type { CallAccount } from '../usage/call-usage.js';
 import { estimatePromptTokens } from '../usage/estimate.js';
 import type { PriceTable } from '../usage/price-table.js';
-import type { PickedKey } from './pick-key.js';
+import type { ChosenKey } from './key-attempts.js';
 import type { ModelRoute } from './route-model.js';
 import { applySystemKeyPolicy, createUserHasher, modelMatcher } from './system-key-policy.js';
 
@@ -16,7 +16,7 @@ export interface SpendGuard {
   /** The request as sent on the chosen key: unchanged on a user's key; checked and marked on the system key. */
   systemKeyPolicy(
     chat: ChatRequest,
-    picked: PickedKey,
+    picked: ChosenKey,
     route: ModelRoute,
     userId: string,
   ): Promise<ChatRequest>;
@@ -26,7 +26,7 @@ export interface SpendGuard {
    */
   admit(
     chat: ChatRequest,
-    picked: PickedKey,
+    picked: ChosenKey,
     route: ModelRoute,
     userId: string,
     requestId: string,

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
-import { type CallPipeline, chooseKey, respond, serveCall } from '../chat/call-pipeline.js';
+import { type CallPipeline, respond, serveCall } from '../chat/call-pipeline.js';
 import { routeModel } from '../chat/route-model.js';
 import { endpointNotSupported } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
-import { providerLabel } from '../providers/shared/providers.js';
+import { type Provider, providerLabel } from '../providers/shared/providers.js';
 import type { ChatRequest } from '../providers/types.js';
 import { geminiEmbeddings, openAIEmbeddings } from './adapters.js';
 import { embeddingsRequestSchema, inputTexts } from './schema.js';
@@ -27,12 +27,6 @@ export function embeddingsRoutes(pipeline: CallPipeline): Hono<AppEnv> {
         req.model,
         `is served by ${providerLabel(route.provider)}, which has no embeddings API: use an OpenAI, Google or OpenRouter embedding model.`,
       );
-    const chosen = await chooseKey(pipeline, c, req.model, route);
-    const { provider } = chosen.picked;
-    const adapter =
-      provider === 'google'
-        ? geminiEmbeddings(req)
-        : openAIEmbeddings(req, provider as 'openai' | 'openrouter');
     // What policy and budget judge: the input as the prompt, and no output beyond one token.
     const texts = inputTexts(req);
     const judged: ChatRequest = {
@@ -40,7 +34,15 @@ export function embeddingsRoutes(pipeline: CallPipeline): Hono<AppEnv> {
       messages: [{ role: 'user', content: texts ? texts.join('\n') : JSON.stringify(req.input) }],
       max_tokens: 1,
     };
-    return respond(c, await serveCall(pipeline, c, chosen, judged, adapter), false);
+    // The adapter follows the key that serves (the model's provider, or OpenRouter).
+    const plan = (provider: Provider) => ({
+      request: judged,
+      adapter:
+        provider === 'google'
+          ? geminiEmbeddings(req)
+          : openAIEmbeddings(req, provider as 'openai' | 'openrouter'),
+    });
+    return respond(c, await serveCall(pipeline, c, req.model, plan, route), false);
   });
   return app;
 }

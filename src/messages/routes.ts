@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { type CallPipeline, chooseKey, respond, serveCall } from '../chat/call-pipeline.js';
+import { type CallPipeline, respond, serveCall, servingProvider } from '../chat/call-pipeline.js';
 import type { AppEnv } from '../http/app-env.js';
 import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
@@ -42,26 +42,31 @@ export function messagesRoutes(pipeline: CallPipeline): Hono<AppEnv> {
   app.post('/messages', async (c) => {
     const req = parseBody(messagesRequestSchema, await readJson(c.req.raw, maxBytes));
     const stream = req.stream === true;
-    const chosen = await chooseKey(pipeline, c, req.model);
-    if (chosen.picked.provider === 'anthropic') {
-      const adapter = nativeMessages(req, clientHeaders(c));
-      return respond(c, await serveCall(pipeline, c, chosen, judged(req), adapter), stream);
-    }
-    const result = await serveCall(pipeline, c, chosen, toChatRequest(req));
+    // Claude on an Anthropic key: native; on any other key (OpenRouter, the system key): translated.
+    const served = await serveCall(pipeline, c, req.model, (provider) =>
+      provider === 'anthropic'
+        ? { request: judged(req), adapter: nativeMessages(req, clientHeaders(c)) }
+        : { request: toChatRequest(req) },
+    );
+    if (served.picked.provider === 'anthropic') return respond(c, served, stream);
+    const { result } = served;
     const body =
       typeof result.body === 'string'
         ? messageFromChat(result.body, req.model)
         : result.body.pipeThrough(anthropicEventsFromChat(req.model));
-    return respond(c, { ...result, body }, stream);
+    return respond(c, { ...served, result: { ...result, body } }, stream);
   });
 
   app.post('/messages/count_tokens', async (c) => {
     const req = parseBody(countTokensRequestSchema, await readJson(c.req.raw, maxBytes));
-    const chosen = await chooseKey(pipeline, c, req.model);
-    if (chosen.picked.provider === 'anthropic') {
+    if ((await servingProvider(pipeline, c, req.model)) === 'anthropic') {
       const adapter = countTokensRequest(req, clientHeaders(c));
-      const chat: ChatRequest = { model: req.model, messages: [] };
-      return respond(c, await serveCall(pipeline, c, chosen, chat, adapter, { free: true }), false);
+      const request: ChatRequest = { model: req.model, messages: [] };
+      return respond(
+        c,
+        await serveCall(pipeline, c, req.model, () => ({ request, adapter, free: true })),
+        false,
+      );
     }
     // No other provider counts Anthropic-shaped input: an estimate (four characters a token).
     const input = JSON.stringify([req.system ?? '', req.messages, req.tools ?? []]);

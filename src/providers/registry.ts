@@ -7,7 +7,7 @@ import type { ProviderAdapter } from './types.js';
 /**
  * Which adapter speaks to which provider. OpenAI, Meta and OpenRouter share the pass-through
  * adapter; Anthropic and Google are translated. A provider missing here would be reached through
- * OpenRouter only (pick-key consults NATIVE_PROVIDERS).
+ * OpenRouter only (key choice, src/chat/key-attempts.ts, consults NATIVE_PROVIDERS).
  */
 const ADAPTERS: Partial<Record<Provider, ProviderAdapter>> = {
   openai: openAICompatibleAdapter,

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { type CallPipeline, chooseKey, respond, serveCall } from '../chat/call-pipeline.js';
+import { type CallPipeline, respond, serveCall } from '../chat/call-pipeline.js';
 import type { AppEnv } from '../http/app-env.js';
 import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
@@ -34,15 +34,19 @@ export function responsesRoutes(pipeline: CallPipeline): Hono<AppEnv> {
       await readJson(c.req.raw, pipeline.deps.config.maxBodyBytes),
     );
     const stream = req.stream === true;
-    const chosen = await chooseKey(pipeline, c, req.model);
-    if (chosen.picked.provider === 'openai')
-      return respond(c, await serveCall(pipeline, c, chosen, judged(req), nativeResponses(req)), stream);
-    const result = await serveCall(pipeline, c, chosen, toChatRequest(req));
+    // An OpenAI model on an OpenAI key: native; on any other key: translated.
+    const served = await serveCall(pipeline, c, req.model, (provider) =>
+      provider === 'openai'
+        ? { request: judged(req), adapter: nativeResponses(req) }
+        : { request: toChatRequest(req) },
+    );
+    if (served.picked.provider === 'openai') return respond(c, served, stream);
+    const { result } = served;
     const body =
       typeof result.body === 'string'
         ? responseFromChat(result.body, req)
         : result.body.pipeThrough(responsesEventsFromChat(req));
-    return respond(c, { ...result, body }, stream);
+    return respond(c, { ...served, result: { ...result, body } }, stream);
   });
   return app;
 }

@@ -21,7 +21,24 @@ interface ApiKeysTable {
   last_used_at: NullableTimestamp;
   /** USD per UTC month; NULL = no budget. */
   monthly_budget_usd: ColumnType<number | null, number | null | undefined, number | null>;
+  /** 'unverified' | 'valid' | 'rejected' (`expired` is computed from expires_at at read time). */
+  status: ColumnType<KeyStatusStored, KeyStatusStored | undefined, KeyStatusStored>;
+  verified_at: ColumnType<string | Date | null, string | null | undefined, string | null>;
+  /** The provider's last refusal, scrubbed of key material. */
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  last_error_at: ColumnType<string | Date | null, string | null | undefined, string | null>;
+  /** Lower first; NULL after every numbered key. */
+  priority: ColumnType<number | null, number | null | undefined, number | null>;
+  exclusive: ColumnType<number, number | undefined, number>;
+  expires_at: ColumnType<string | Date | null, string | null | undefined, string | null>;
+  rotate_after_days: ColumnType<number | null, number | null | undefined, number | null>;
+  /** When the secret was last set (create or PUT); NULL only on rows older than 0003's backfill. */
+  secret_updated_at: ColumnType<string | Date | null, string | null | undefined, string | null>;
+  /** A 429'd key rests (is tried after its provider's other keys) until then. */
+  rest_until: ColumnType<string | Date | null, string | null | undefined, string | null>;
 }
+
+export type KeyStatusStored = 'unverified' | 'valid' | 'rejected';
 
 interface AccessTokensTable {
   id: string;

@@ -1,5 +1,5 @@
 import type { Provider } from '../providers/shared/providers.js';
-import type { SealedKey } from './keys-repo.js';
+import { type SealedKey, sealedKeyOf } from './sealed-keys.js';
 
 /**
  * A short-lived in-process cache of a user's active key rows, as stored: sealed. It saves the
@@ -52,14 +52,7 @@ const DEFAULT_KEY_CACHE_TTL_MS = 2_000;
 const DEFAULT_KEY_CACHE_MAX_USERS = 10_000;
 
 function sealedOnly(r: SealedKey): SealedKey {
-  return Object.freeze({
-    id: r.id,
-    provider: r.provider,
-    keyName: r.keyName,
-    keyPreview: r.keyPreview,
-    encryptedKey: r.encryptedKey,
-    monthlyBudgetUsd: r.monthlyBudgetUsd,
-  });
+  return Object.freeze(sealedKeyOf(r));
 }
 
 export function createKeyRowCache(opts: KeyRowCacheOptions = {}): KeyRowCache {
@@ -72,7 +65,7 @@ export function createKeyRowCache(opts: KeyRowCacheOptions = {}): KeyRowCache {
 
   // userId → (provider list → entry). A Map iterates in insertion order: re-inserting a user on
   // every use keeps the least recently used first. The inner maps hold one entry per provider
-  // list pick-key asks for (a handful, fixed by the code, never by the caller).
+  // list key choice asks for (a handful, fixed by the code, never by the caller).
   const users = new Map<string, Map<string, Entry>>();
   let generation = 0;
 

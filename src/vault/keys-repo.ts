@@ -1,71 +1,13 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql, type Updateable } from 'kysely';
 import { conflict } from '../errors.js';
 import type { Provider } from '../providers/shared/providers.js';
 import { insertCapped } from '../store/capped-insert.js';
-import { type Database, type Dialect, toIso } from '../store/schema.js';
+import type { Database, Dialect, KeyStatusStored } from '../store/schema.js';
+import { type ApiKey, type KeyViewContext, PUBLIC_COLUMNS, type PublicRow, toApiKey } from './key-view.js';
 
-/** The public view: the only form in which a stored key ever leaves the gateway. */
-export interface ApiKey {
-  id: string;
-  provider: Provider;
-  keyName: string | null;
-  keyPreview: string;
-  isActive: boolean;
-  createdAt: string;
-  updatedAt: string;
-  lastUsedAt: string | null;
-  /** USD per UTC calendar month; null = no budget. (The route adds `monthSpendUsd`.) */
-  monthlyBudgetUsd: number | null;
-}
+export type { ApiKey } from './key-view.js';
 
-/** A row with its sealed key, for the vault to open; never serialised to a client. */
-export interface SealedKey {
-  id: string;
-  provider: Provider;
-  keyName: string | null;
-  keyPreview: string;
-  encryptedKey: string;
-  /** USD per UTC month, or null for no budget: key choice checks it before the call. */
-  monthlyBudgetUsd: number | null;
-}
-
-const PUBLIC_COLUMNS = [
-  'id',
-  'provider',
-  'key_name',
-  'key_preview',
-  'is_active',
-  'created_at',
-  'updated_at',
-  'last_used_at',
-  'monthly_budget_usd',
-] as const;
-
-type PublicRow = {
-  id: string;
-  provider: Provider;
-  key_name: string | null;
-  key_preview: string;
-  is_active: number;
-  created_at: string | Date;
-  updated_at: string | Date;
-  last_used_at: string | Date | null;
-  monthly_budget_usd: number | null;
-};
-
-function toApiKey(r: PublicRow): ApiKey {
-  return {
-    id: r.id,
-    provider: r.provider,
-    keyName: r.key_name,
-    keyPreview: r.key_preview,
-    isActive: Number(r.is_active) === 1,
-    createdAt: toIso(r.created_at),
-    updatedAt: toIso(r.updated_at),
-    lastUsedAt: toIso(r.last_used_at),
-    monthlyBudgetUsd: r.monthly_budget_usd === null ? null : Number(r.monthly_budget_usd),
-  };
-}
+const VIEW_NOW: () => KeyViewContext = () => ({ now: new Date(), rotationDays: 0 });
 
 function isUniqueViolation(err: unknown): boolean {
   const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
@@ -82,7 +24,11 @@ const duplicate = () =>
     'keyName',
   );
 
-export async function listKeys(db: Kysely<Database>, userId: string): Promise<ApiKey[]> {
+export async function listKeys(
+  db: Kysely<Database>,
+  userId: string,
+  view: KeyViewContext,
+): Promise<ApiKey[]> {
   const rows = await db
     .selectFrom('api_keys')
     .select(PUBLIC_COLUMNS)
@@ -90,17 +36,30 @@ export async function listKeys(db: Kysely<Database>, userId: string): Promise<Ap
     .orderBy('created_at', 'desc')
     .orderBy('id')
     .execute();
-  return rows.map(toApiKey);
+  return rows.map((r) => toApiKey(r, view));
 }
 
-export async function findKey(db: Kysely<Database>, userId: string, id: string): Promise<ApiKey | undefined> {
+export async function findKey(
+  db: Kysely<Database>,
+  userId: string,
+  id: string,
+  view: KeyViewContext = VIEW_NOW(),
+): Promise<ApiKey | undefined> {
   const row = await db
     .selectFrom('api_keys')
     .select(PUBLIC_COLUMNS)
     .where('user_id', '=', userId)
     .where('id', '=', id)
     .executeTakeFirst();
-  return row ? toApiKey(row) : undefined;
+  return row ? toApiKey(row, view) : undefined;
+}
+
+/** What a key's owner may set on create and PATCH, besides its name, budget and active flag. */
+export interface KeySettings {
+  priority?: number | null;
+  exclusive?: boolean;
+  expiresAt?: string | null;
+  rotateAfterDays?: number | null;
 }
 
 /** Stores a key unless the user already holds `cap` keys; undefined when full. */
@@ -108,83 +67,121 @@ export async function insertKey(
   db: Kysely<Database>,
   dialect: Dialect,
   userId: string,
-  row: {
+  row: KeySettings & {
     id: string;
     provider: Provider;
     encryptedKey: string;
     keyName: string | null;
     keyPreview: string;
     monthlyBudgetUsd?: number | null;
+    /** Set when the provider accepted the key just before it was stored. */
+    verifiedAt?: string | null;
     now: string;
   },
   cap: number,
+  view: KeyViewContext,
 ): Promise<ApiKey | undefined> {
+  const stored: PublicRow = {
+    id: row.id,
+    provider: row.provider,
+    key_name: row.keyName,
+    key_preview: row.keyPreview,
+    is_active: 1,
+    created_at: row.now,
+    updated_at: row.now,
+    last_used_at: null,
+    monthly_budget_usd: row.monthlyBudgetUsd ?? null,
+    status: row.verifiedAt ? 'valid' : 'unverified',
+    verified_at: row.verifiedAt ?? null,
+    last_error: null,
+    last_error_at: null,
+    priority: row.priority ?? null,
+    exclusive: row.exclusive ? 1 : 0,
+    expires_at: row.expiresAt ?? null,
+    rotate_after_days: row.rotateAfterDays ?? null,
+    secret_updated_at: row.now,
+  };
   try {
-    const stored = await insertCapped(db, dialect, {
+    const inserted = await insertCapped(db, dialect, {
       table: 'api_keys',
       userId,
       cap,
+      // Every value above is a string, number or null (timestamps as ISO strings).
       row: {
-        id: row.id,
+        ...(stored as unknown as Record<string, string | number | null>),
         user_id: userId,
-        provider: row.provider,
         encrypted_key: row.encryptedKey,
-        key_name: row.keyName,
-        key_preview: row.keyPreview,
-        is_active: 1,
-        created_at: row.now,
-        updated_at: row.now,
-        last_used_at: null,
-        monthly_budget_usd: row.monthlyBudgetUsd ?? null,
       },
     });
-    if (!stored) return undefined;
+    if (!inserted) return undefined;
   } catch (err) {
     if (isUniqueViolation(err)) throw duplicate();
     throw err;
   }
-  return {
-    id: row.id,
-    provider: row.provider,
-    keyName: row.keyName,
-    keyPreview: row.keyPreview,
-    isActive: true,
-    createdAt: row.now,
-    updatedAt: row.now,
-    lastUsedAt: null,
-    monthlyBudgetUsd: row.monthlyBudgetUsd ?? null,
-  };
+  return toApiKey(stored, view);
 }
 
 export async function updateKey(
   db: Kysely<Database>,
   userId: string,
   id: string,
-  patch: { keyName?: string | null; isActive?: boolean; monthlyBudgetUsd?: number | null },
+  patch: KeySettings & { keyName?: string | null; isActive?: boolean; monthlyBudgetUsd?: number | null },
   now: string,
+  view: KeyViewContext,
 ): Promise<ApiKey | undefined> {
-  const set: {
-    updated_at: string;
-    key_name?: string | null;
-    is_active?: number;
-    monthly_budget_usd?: number | null;
-  } = { updated_at: now };
+  const set: Updateable<Database['api_keys']> = { updated_at: now };
   if (patch.keyName !== undefined) set.key_name = patch.keyName;
   if (patch.monthlyBudgetUsd !== undefined) set.monthly_budget_usd = patch.monthlyBudgetUsd;
+  if (patch.priority !== undefined) set.priority = patch.priority;
+  if (patch.exclusive !== undefined) set.exclusive = patch.exclusive ? 1 : 0;
+  if (patch.expiresAt !== undefined) set.expires_at = patch.expiresAt;
+  if (patch.rotateAfterDays !== undefined) set.rotate_after_days = patch.rotateAfterDays;
   if (patch.isActive !== undefined) set.is_active = patch.isActive ? 1 : 0;
   try {
-    const result = await db
-      .updateTable('api_keys')
-      .set(set)
-      .where('user_id', '=', userId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    let query = db.updateTable('api_keys').set(set);
+    // PATCHing a key active is the owner saying "try it again": a rejected key is routed once more.
+    if (patch.isActive === true)
+      query = query.set({
+        status: sql<KeyStatusStored>`CASE WHEN status = 'rejected' THEN 'unverified' ELSE status END`,
+      });
+    const result = await query.where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return undefined;
   } catch (err) {
     if (isUniqueViolation(err)) throw duplicate();
     throw err;
   }
-  return findKey(db, userId, id);
+  return findKey(db, userId, id, view);
+}
+
+/**
+ * PUT: a new secret under the same id, so name, priority, budget and usage history stay. The
+ * status starts again (`valid` when the provider just accepted it), and any rest or error is cleared.
+ */
+export async function replaceSecret(
+  db: Kysely<Database>,
+  userId: string,
+  id: string,
+  secret: { encryptedKey: string; keyPreview: string; verifiedAt: string | null; now: string },
+  view: KeyViewContext,
+): Promise<ApiKey | undefined> {
+  const result = await db
+    .updateTable('api_keys')
+    .set({
+      encrypted_key: secret.encryptedKey,
+      key_preview: secret.keyPreview,
+      status: secret.verifiedAt ? 'valid' : 'unverified',
+      verified_at: secret.verifiedAt,
+      last_error: null,
+      last_error_at: null,
+      rest_until: null,
+      secret_updated_at: secret.now,
+      updated_at: secret.now,
+    })
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) return undefined;
+  return findKey(db, userId, id, view);
 }
 
 export async function deleteKey(db: Kysely<Database>, userId: string, id: string): Promise<boolean> {
@@ -194,31 +191,6 @@ export async function deleteKey(db: Kysely<Database>, userId: string, id: string
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
-}
-
-/** The caller's active keys for these providers, newest first: the order key choice tries them in. */
-export async function activeSealedKeys(
-  db: Kysely<Database>,
-  userId: string,
-  providers: Provider[],
-): Promise<SealedKey[]> {
-  const rows = await db
-    .selectFrom('api_keys')
-    .select(['id', 'provider', 'key_name', 'key_preview', 'encrypted_key', 'monthly_budget_usd'])
-    .where('user_id', '=', userId)
-    .where('provider', 'in', providers)
-    .where('is_active', '=', 1)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    provider: r.provider,
-    keyName: r.key_name,
-    keyPreview: r.key_preview,
-    encryptedKey: r.encrypted_key,
-    monthlyBudgetUsd: r.monthly_budget_usd === null ? null : Number(r.monthly_budget_usd),
-  }));
 }
 
 export async function touchKey(db: Kysely<Database>, userId: string, id: string, at: string): Promise<void> {

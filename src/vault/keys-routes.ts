@@ -1,45 +1,32 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import { badRequest, notFound } from '../errors.js';
+import { badRequest, keyRefusedByProvider, notFound, storedKeyUnreadable } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
-import { displayName } from '../http/display-name.js';
 import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
-import { PROVIDERS } from '../providers/shared/providers.js';
+import { type Provider, providerLabel } from '../providers/shared/providers.js';
 import { monthOf } from '../usage/budgets.js';
 import { monthSpendByKey } from '../usage/spend-repo.js';
+import { VaultError } from './index.js';
 import { checkKeyFormat, keyPreview } from './key-formats.js';
+import { markKeyRejected, markKeyVerified } from './key-health.js';
 import type { KeyRowCache } from './key-row-cache.js';
-import { type ApiKey, deleteKey, findKey, insertKey, listKeys, updateKey } from './keys-repo.js';
+import type { KeyViewContext } from './key-view.js';
+import {
+  type ApiKey,
+  deleteKey,
+  findKey,
+  insertKey,
+  listKeys,
+  replaceSecret,
+  updateKey,
+} from './keys-repo.js';
+import { createSchema, listQuerySchema, patchSchema, putSchema, verifySchema } from './keys-schemas.js';
+import { findSealedKey } from './sealed-keys.js';
+import { checkKeyWithProvider } from './verify-key.js';
 
 /** Bounds one user's rows (OWASP API4); generous for real use, fatal for a script filling the table. */
 export const MAX_KEYS_PER_USER = 100;
-
-const keyName = displayName;
-/** USD per UTC calendar month, or null for none. */
-const monthlyBudgetUsd = z
-  .number({ error: 'must be a number of US dollars, or null' })
-  .min(0, 'must be 0 or more')
-  .max(1e9, 'must be at most 1000000000')
-  .nullable();
-
-const createSchema = z.strictObject({
-  provider: z.enum(PROVIDERS, { error: `must be one of ${PROVIDERS.join(', ')}` }),
-  apiKey: z.string({ error: 'must be a string' }),
-  keyName: keyName.nullish(),
-  monthlyBudgetUsd: monthlyBudgetUsd.optional(),
-});
-
-const patchSchema = z
-  .strictObject({
-    keyName: keyName.nullable().optional(),
-    isActive: z.boolean().optional(),
-    monthlyBudgetUsd: monthlyBudgetUsd.optional(),
-  })
-  .refine((p) => p.keyName !== undefined || p.isActive !== undefined || p.monthlyBudgetUsd !== undefined, {
-    message: 'send keyName, isActive and/or monthlyBudgetUsd',
-  });
 
 const keyNotFound = () => notFound('key_not_found', 'No such API key.', 'keyId');
 
@@ -50,6 +37,7 @@ const keyNotFound = () => notFound('key_not_found', 'No such API key.', 'keyId')
 export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
   const { db, vault, config, clock } = deps;
   const changed = (userId: string) => keyRows?.invalidate(userId);
+  const view = (): KeyViewContext => ({ now: clock(), rotationDays: config.keyRotationDays });
   const app = new Hono<AppEnv>();
   // The view's monthSpendUsd: one grouped query for every key shown, never one per key.
   const withSpend = async (keys: ApiKey[]) => {
@@ -62,13 +50,31 @@ export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
   };
   const oneWithSpend = async (key: ApiKey) => (await withSpend([key]))[0];
 
-  app.get('/', async (c) => c.json({ data: await withSpend(await listKeys(db, c.get('caller').userId)) }));
+  /** A new secret's checks: its shape, then (with `verify`) the provider; a refused key is never stored. */
+  const acceptSecret = async (provider: Provider, apiKey: string, verify: boolean | undefined) => {
+    const { recognized } = checkKeyFormat(provider, apiKey);
+    if (!recognized) deps.logger.info('unrecognized key format accepted', { provider });
+    if (!verify) return null;
+    const check = await checkKeyWithProvider(deps, provider, apiKey, keyPreview(apiKey));
+    if (!check.valid) throw keyRefusedByProvider(check.message ?? 'The provider rejected the key.');
+    return check.checkedAt;
+  };
+
+  app.get('/', async (c) => {
+    const q = parseBody(listQuerySchema, c.req.query());
+    const keys = (await listKeys(db, c.get('caller').userId, view())).filter(
+      (k) =>
+        (q.status === undefined || k.status === q.status) &&
+        (q.provider === undefined || k.provider === q.provider) &&
+        (q.rotationDue === undefined || k.rotationDue === (q.rotationDue === 'true')),
+    );
+    return c.json({ data: await withSpend(keys) });
+  });
 
   app.post('/', async (c) => {
     const userId = c.get('caller').userId;
     const body = parseBody(createSchema, await readJson(c.req.raw, config.maxBodyBytes));
-    const { recognized } = checkKeyFormat(body.provider, body.apiKey);
-    if (!recognized) deps.logger.info('unrecognized key format accepted', { provider: body.provider });
+    const verifiedAt = await acceptSecret(body.provider, body.apiKey, body.verify);
     const id = crypto.randomUUID();
     const encryptedKey = await vault.seal(body.apiKey, { userId, keyId: id, provider: body.provider });
     const created = await insertKey(
@@ -82,9 +88,15 @@ export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
         keyName: body.keyName ?? null,
         keyPreview: keyPreview(body.apiKey),
         monthlyBudgetUsd: body.monthlyBudgetUsd ?? null,
+        priority: body.priority,
+        exclusive: body.exclusive,
+        expiresAt: body.expiresAt,
+        rotateAfterDays: body.rotateAfterDays,
+        verifiedAt,
         now: clock().toISOString(),
       },
       MAX_KEYS_PER_USER,
+      view(),
     );
     if (!created) {
       throw badRequest(
@@ -97,7 +109,7 @@ export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
   });
 
   app.get('/:keyId', async (c) => {
-    const key = await findKey(db, c.get('caller').userId, c.req.param('keyId'));
+    const key = await findKey(db, c.get('caller').userId, c.req.param('keyId'), view());
     if (!key) throw keyNotFound();
     return c.json(await oneWithSpend(key));
   });
@@ -106,10 +118,50 @@ export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
     const userId = c.get('caller').userId;
     const keyId = c.req.param('keyId');
     const body = parseBody(patchSchema, await readJson(c.req.raw, config.maxBodyBytes));
-    const updated = await updateKey(db, userId, keyId, body, clock().toISOString());
+    const updated = await updateKey(db, userId, keyId, body, clock().toISOString(), view());
     if (!updated) throw keyNotFound();
     changed(userId);
     return c.json(await oneWithSpend(updated));
+  });
+
+  // A new secret under the same id: name, priority, budget and usage history stay.
+  app.put('/:keyId', async (c) => {
+    const userId = c.get('caller').userId;
+    const keyId = c.req.param('keyId');
+    const body = parseBody(putSchema, await readJson(c.req.raw, config.maxBodyBytes));
+    const existing = await findKey(db, userId, keyId, view());
+    if (!existing) throw keyNotFound();
+    const verifiedAt = await acceptSecret(existing.provider, body.apiKey, body.verify);
+    const encryptedKey = await vault.seal(body.apiKey, { userId, keyId, provider: existing.provider });
+    const now = clock().toISOString();
+    const secret = { encryptedKey, keyPreview: keyPreview(body.apiKey), verifiedAt, now };
+    const replaced = await replaceSecret(db, userId, keyId, secret, view());
+    if (!replaced) throw keyNotFound();
+    changed(userId);
+    return c.json(await oneWithSpend(replaced));
+  });
+
+  app.post('/:keyId/verify', async (c) => {
+    const userId = c.get('caller').userId;
+    const keyId = c.req.param('keyId');
+    // No body, or `{}`: anything else is refused like on every other write route.
+    if (c.req.raw.body !== null && c.req.header('content-length') !== '0')
+      parseBody(verifySchema, await readJson(c.req.raw, config.maxBodyBytes));
+    const sealed = await findSealedKey(db, userId, keyId);
+    if (!sealed) throw keyNotFound();
+    // An unreadable secret is stored_key_unreadable (500), as in chat; the status stays.
+    const apiKey = await vault
+      .open(sealed.encryptedKey, { userId, keyId, provider: sealed.provider })
+      .catch((err: unknown) => {
+        if (!(err instanceof VaultError)) throw err;
+        throw storedKeyUnreadable(`${providerLabel(sealed.provider)} key ${sealed.keyPreview}`);
+      });
+    const check = await checkKeyWithProvider(deps, sealed.provider, apiKey, sealed.keyPreview);
+    const ref = { userId, keyId };
+    if (check.valid) await markKeyVerified(db, ref, check.checkedAt);
+    else await markKeyRejected(db, ref, check.message ?? 'rejected', check.checkedAt);
+    changed(userId);
+    return c.json(check);
   });
 
   app.delete('/:keyId', async (c) => {

@@ -1,55 +1,120 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../store/schema.js';
-import type { Vault } from './vault.js';
+import { type Vault, VaultError } from './vault.js';
 
 export interface RewrapReport {
   rewrapped: number;
+  /** Rows already sealed under the current secret when the run started (never read). */
   alreadyCurrent: number;
   unreadable: number;
-  /** Rows another writer changed mid-way; run again to pick them up. */
+  /** The unreadable rows' ids: left as they are, never deleted. */
+  unreadableIds: string[];
+  /** Secrets (by kid) that sealed unreadable rows and that this vault does not hold. */
+  unknownKids: string[];
+  /** Rows another writer changed mid-way (a PUT, a delete); run again to pick them up. */
   skipped: number;
 }
 
+export interface RewrapProgress {
+  batch: number;
+  /** Rows handled so far, of `total` rows that were not current when the run started. */
+  done: number;
+  total: number;
+  report: Readonly<RewrapReport>;
+}
+
+export interface RewrapOptions {
+  batchSize?: number;
+  /** After every batch has been written (the CLI's progress). */
+  onBatch?: (progress: RewrapProgress) => void;
+}
+
+const DEFAULT_BATCH = 200;
+
 /**
- * Moves every row sealed under a previous secret to the current one. Each row is rewritten
- * only if its ciphertext is still the one we read, so a concurrent change is never lost.
+ * Moves every row sealed under a previous secret to the current one, in batches by id.
+ * Resumable: only rows not yet under the current secret are read (its `v1.<kid>.` prefix), so a
+ * run stopped half-way and started again carries on where it stopped. Safe beside serving
+ * gateways and another run: each row is rewritten only if its ciphertext is still the one read
+ * (compare-and-swap), so a concurrent PUT or rewrap is never overwritten. Each batch is sealed
+ * first, then written in one short transaction. Unreadable rows are counted and listed by id,
+ * never changed.
  */
-export async function rewrapAll(db: Kysely<Database>, vault: Vault, batchSize = 200): Promise<RewrapReport> {
-  const report: RewrapReport = { rewrapped: 0, alreadyCurrent: 0, unreadable: 0, skipped: 0 };
+export async function rewrapAll(
+  db: Kysely<Database>,
+  vault: Vault,
+  opts: RewrapOptions = {},
+): Promise<RewrapReport> {
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH;
+  const current = `v1.${vault.currentKid}.%`;
+  const counts = await db
+    .selectFrom('api_keys')
+    .select([
+      sql<number>`count(*)`.as('total'),
+      sql<number>`sum(case when encrypted_key like ${current} then 1 else 0 end)`.as('current'),
+    ])
+    .executeTakeFirstOrThrow();
+  const alreadyCurrent = Number(counts.current ?? 0);
+  const total = Number(counts.total) - alreadyCurrent;
+  const report: RewrapReport = {
+    rewrapped: 0,
+    alreadyCurrent,
+    unreadable: 0,
+    unreadableIds: [],
+    unknownKids: [],
+    skipped: 0,
+  };
   let after = '';
-  for (;;) {
+  let done = 0;
+  for (let batch = 1; ; batch++) {
     const rows = await db
       .selectFrom('api_keys')
       .select(['id', 'user_id', 'provider', 'encrypted_key'])
       .where('id', '>', after)
+      .where('encrypted_key', 'not like', current)
       .orderBy('id')
       .limit(batchSize)
       .execute();
     if (rows.length === 0) return report;
     after = rows[rows.length - 1]!.id;
+    const updates: { id: string; userId: string; from: string; to: string }[] = [];
     for (const row of rows) {
-      if (vault.kidOf(row.encrypted_key) === vault.currentKid) {
-        report.alreadyCurrent++;
-        continue;
-      }
       const binding = { userId: row.user_id, keyId: row.id, provider: row.provider };
-      let plaintext: string;
       try {
-        plaintext = await vault.open(row.encrypted_key, binding);
-      } catch {
+        const plaintext = await vault.open(row.encrypted_key, binding);
+        updates.push({
+          id: row.id,
+          userId: row.user_id,
+          from: row.encrypted_key,
+          to: await vault.seal(plaintext, binding),
+        });
+      } catch (err) {
+        if (!(err instanceof VaultError)) throw err;
         report.unreadable++;
-        continue;
+        report.unreadableIds.push(row.id);
+        if (err.reason === 'unknown_kid' && err.kid && !report.unknownKids.includes(err.kid))
+          report.unknownKids.push(err.kid);
       }
-      const sealed = await vault.seal(plaintext, binding);
-      const result = await db
-        .updateTable('api_keys')
-        .set({ encrypted_key: sealed })
-        .where('id', '=', row.id)
-        .where('user_id', '=', row.user_id)
-        .where('encrypted_key', '=', row.encrypted_key)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 1) report.rewrapped++;
-      else report.skipped++;
     }
+    if (updates.length > 0) {
+      const written = await db.transaction().execute(async (trx) => {
+        let n = 0;
+        for (const u of updates) {
+          const result = await trx
+            .updateTable('api_keys')
+            .set({ encrypted_key: u.to })
+            .where('id', '=', u.id)
+            .where('user_id', '=', u.userId)
+            .where('encrypted_key', '=', u.from)
+            .executeTakeFirst();
+          n += Number(result.numUpdatedRows);
+        }
+        return n;
+      });
+      report.rewrapped += written;
+      report.skipped += updates.length - written;
+    }
+    done += rows.length;
+    opts.onBatch?.({ batch, done, total, report });
   }
 }

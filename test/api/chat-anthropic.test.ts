@@ -188,10 +188,13 @@ describe('chat completions through the native Anthropic adapter', () => {
         type: 'authentication_error',
       });
       expect(text).toContain('claude work');
+      // The key is marked rejected (skipped until verified, replaced or PATCHed active).
+      expect(await h.keyView()).toMatchObject({ status: 'rejected' });
       expect(text).not.toContain(apiKey);
       expect(text).not.toContain(apiKey.slice(14, 50));
     } finally {
       h.fakes.anthropic.rejectedKeys.delete(apiKey);
+      await h.reactivateKey();
     }
   });
 

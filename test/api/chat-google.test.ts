@@ -234,10 +234,13 @@ describe('chat through the native Google Gemini adapter', () => {
         type: 'authentication_error',
       });
       expect(text).toContain('gemini work');
+      // The key is marked rejected (skipped until verified, replaced or PATCHed active).
+      expect(await h.keyView()).toMatchObject({ status: 'rejected' });
       expect(text).not.toContain(apiKey);
       expect(h.t.logs.join('\n')).not.toContain(apiKey);
     } finally {
       h.fakes.gemini.rejectedKeys.delete(apiKey);
+      await h.reactivateKey();
     }
   });
 

@@ -23,6 +23,15 @@ describe('upstream failures reach the client as the contract says', () => {
 
   const ask = (text: string, extra: Record<string, unknown> = {}) =>
     h.chat(token, { model: 'openai/gpt-4o', messages: userMessage(text), ...extra });
+  /** A 401 marks the key rejected (skipped from then on); the owner PATCHing it active routes it again. */
+  const reactivate = async () => {
+    const res = await h.t.request(`/api/user/api-keys/${userKey.id}`, {
+      method: 'PATCH',
+      token,
+      json: { isActive: true },
+    });
+    expect((await res.json()).status).toBe('unverified');
+  };
 
   it('turns a rejected user key into 401 provider_key_rejected naming the key, never its value', async () => {
     const res = await ask('!scenario error 401');
@@ -35,6 +44,9 @@ describe('upstream failures reach the client as the contract says', () => {
     expect(error.message).toContain('work');
     expect(text).not.toContain(userKey.apiKey);
     expect(text).not.toContain(userKey.apiKey.slice(-12));
+    const view = await (await h.t.request(`/api/user/api-keys/${userKey.id}`, { token })).json();
+    expect(view).toMatchObject({ status: 'rejected', lastError: expect.stringContaining('work') });
+    await reactivate();
   });
 
   it('keeps 429 with the upstream Retry-After', async () => {
@@ -146,6 +158,7 @@ describe('upstream failures reach the client as the contract says', () => {
   it('counts an upstream 429 or 401 in byok_chat_requests_total with the status the client got, not 502', async () => {
     expect((await ask('!scenario error 429')).status).toBe(429);
     expect((await ask('!scenario error 401')).status).toBe(401);
+    await reactivate();
     const text = await (await h.t.request('/metrics')).text();
     const line = (status: number) =>
       new RegExp(

@@ -5,15 +5,24 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 const PUBLIC_FIELDS = [
   'createdAt',
+  'exclusive',
+  'expiresAt',
   'id',
   'isActive',
   'keyName',
   'keyPreview',
+  'lastError',
+  'lastErrorAt',
   'lastUsedAt',
   'monthSpendUsd',
   'monthlyBudgetUsd',
+  'priority',
   'provider',
+  'rotateAfterDays',
+  'rotationDue',
+  'status',
   'updatedAt',
+  'verifiedAt',
 ];
 
 describe.each(DATABASE_KINDS)('key API on %s', (kind) => {

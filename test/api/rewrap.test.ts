@@ -33,6 +33,8 @@ describe.each(DATABASE_KINDS)('rotating the encryption secret on %s', (kind) => 
       rewrapped: 3,
       alreadyCurrent: 0,
       unreadable: 0,
+      unreadableIds: [],
+      unknownKids: [],
       skipped: 0,
     });
     const rows = await t.deps.db.selectFrom('api_keys').selectAll().execute();
@@ -48,19 +50,48 @@ describe.each(DATABASE_KINDS)('rotating the encryption secret on %s', (kind) => 
       rewrapped: 0,
       alreadyCurrent: 3,
       unreadable: 0,
+      unreadableIds: [],
+      unknownKids: [],
       skipped: 0,
     });
   });
 
-  it('reports rows it cannot read without touching them', async () => {
+  it('reports rows it cannot read, by id and with the secret they need, without touching them', async () => {
     const unrelated = await createVault('an-unrelated-secret-that-opens-nothing-0123456');
     const before = await t.deps.db.selectFrom('api_keys').selectAll().orderBy('id').execute();
+    const rotated = await createVault(NEW_SECRET);
     expect(await rewrapAll(t.deps.db, unrelated)).toEqual({
       rewrapped: 0,
       alreadyCurrent: 0,
       unreadable: 3,
+      unreadableIds: stored.map((s) => s.id).sort(),
+      unknownKids: [rotated.currentKid],
       skipped: 0,
     });
     expect(await t.deps.db.selectFrom('api_keys').selectAll().orderBy('id').execute()).toEqual(before);
+  });
+
+  it('resumes where a stopped run left off, in batches, reporting progress after each', async () => {
+    const third = await createVault('a-third-secret-for-the-resume-test-0123456789', [NEW_SECRET]);
+    const stop = new Error('stopped');
+    const seen: number[] = [];
+    await expect(
+      rewrapAll(t.deps.db, third, {
+        batchSize: 2,
+        onBatch: (p) => {
+          seen.push(p.done);
+          expect(p.total).toBe(3);
+          throw stop;
+        },
+      }),
+    ).rejects.toBe(stop);
+    expect(seen).toEqual([2]);
+    const progress: string[] = [];
+    const rest = await rewrapAll(t.deps.db, third, {
+      batchSize: 2,
+      onBatch: (p) => progress.push(`${p.batch}:${p.done}/${p.total}`),
+    });
+    expect(rest).toMatchObject({ rewrapped: 1, alreadyCurrent: 2, unreadable: 0, skipped: 0 });
+    expect(progress).toEqual(['1:1/1']);
   });
 });

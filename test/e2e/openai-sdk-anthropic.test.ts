@@ -139,12 +139,13 @@ describe('the official openai SDK against Claude models through the native Anthr
     const limited = await ask('!scenario error 429').catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(OpenAI.RateLimitError);
     expect((limited as InstanceType<typeof OpenAI.RateLimitError>).headers?.get('retry-after')).toBe('7');
-    const rejected = await ask('!scenario error 401').catch((e: unknown) => e);
-    expect(rejected).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect((rejected as InstanceType<typeof OpenAI.AuthenticationError>).code).toBe('provider_key_rejected');
     const overloaded = await ask('!scenario error 529').catch((e: unknown) => e);
     expect(overloaded).toBeInstanceOf(OpenAI.InternalServerError);
     expect((overloaded as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    // Last: a rejected key is marked `rejected` and skipped by later requests.
+    const rejected = await ask('!scenario error 401').catch((e: unknown) => e);
+    expect(rejected).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((rejected as InstanceType<typeof OpenAI.AuthenticationError>).code).toBe('provider_key_rejected');
   });
 
   it('never lets an Anthropic key reach a log line or the database file', async () => {

@@ -86,6 +86,10 @@ export interface NativeChat<F> {
   readonly token: string;
   /** The provider key the user stored. */
   readonly apiKey: string;
+  /** The stored key's view (`status` shows whether chat marked it rejected). */
+  keyView(): Promise<Record<string, unknown>>;
+  /** PATCHes the key active again: a key the provider rejected during chat is routed once more. */
+  reactivateKey(): Promise<void>;
   /** POST /v1/chat/completions as the user, `model` defaulting to the harness's. */
   chat(body: Record<string, unknown>): Promise<Response>;
   /** `chat` with one user message. */
@@ -106,6 +110,7 @@ export function useNativeChat<F extends Record<string, Fake>>(opts: {
   let fakes: F | undefined;
   let t: TestApp | undefined;
   let token: string | undefined;
+  let keyId: string | undefined;
   const ready = <T>(v: T | undefined): T => {
     if (v === undefined) throw new Error('native chat harness not started (use inside tests)');
     return v;
@@ -121,6 +126,7 @@ export function useNativeChat<F extends Record<string, Fake>>(opts: {
       json: { provider: opts.key.provider, apiKey, keyName: opts.key.keyName },
     });
     expect(res.status).toBe(201);
+    keyId = (await res.json()).id;
   });
   afterAll(async () => {
     await t?.close();
@@ -148,6 +154,15 @@ export function useNativeChat<F extends Record<string, Fake>>(opts: {
         json: { model: opts.model, ...body },
       }),
     say: (text, extra = {}) => h.chat({ messages: [{ role: 'user', content: text }], ...extra }),
+    keyView: async () => (await h.t.request(`/api/user/api-keys/${ready(keyId)}`, { token: h.token })).json(),
+    async reactivateKey() {
+      const res = await h.t.request(`/api/user/api-keys/${ready(keyId)}`, {
+        method: 'PATCH',
+        token: h.token,
+        json: { isActive: true },
+      });
+      expect(res.status).toBe(200);
+    },
   };
   return h;
 }

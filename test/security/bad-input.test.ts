@@ -23,16 +23,41 @@ interface Write {
 
 const WRITES: Record<string, Write> = {
   'POST /api/user/api-keys': {
-    valid: () => ({ provider: 'openai', apiKey: fakeKey('openai'), keyName: 'k' }),
+    valid: () => ({
+      provider: 'openai',
+      apiKey: fakeKey('openai'),
+      keyName: 'k',
+      exclusive: false,
+      expiresAt: '2099-01-01T00:00:00Z',
+      verify: false,
+    }),
     strict: true,
-    nullable: ['keyName'],
-    textFields: ['provider', 'apiKey', 'keyName'],
+    nullable: ['keyName', 'expiresAt'],
+    textFields: ['provider', 'apiKey', 'keyName', 'expiresAt'],
   },
   'PATCH /api/user/api-keys/:keyId': {
-    valid: () => ({ keyName: 'renamed', isActive: true }),
+    valid: () => ({
+      keyName: 'renamed',
+      isActive: true,
+      exclusive: true,
+      expiresAt: '2099-01-01T00:00:00Z',
+    }),
     strict: true,
-    nullable: ['keyName'],
-    textFields: ['keyName'],
+    nullable: ['keyName', 'expiresAt'],
+    textFields: ['keyName', 'expiresAt'],
+  },
+  'PUT /api/user/api-keys/:keyId': {
+    valid: () => ({ apiKey: fakeKey('openai'), verify: false }),
+    strict: true,
+    nullable: [],
+    textFields: ['apiKey'],
+  },
+  // Takes no body (or `{}`): anything else is refused.
+  'POST /api/user/api-keys/:keyId/verify': {
+    valid: () => ({}),
+    strict: true,
+    nullable: [],
+    textFields: [],
   },
   'POST /api/user/tokens': {
     valid: () => ({ name: 'laptop' }),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeProvider, startFakeOpenAICompatible } from '../../fakes/openai-compatible-server.js';
 import { DATABASE_KINDS } from '../helpers/databases.js';
 import { fakeKey } from '../helpers/keys.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -29,6 +30,8 @@ const SEEDS: Record<string, Seed> = {
 const CASES: Record<string, { body?: unknown }> = {
   'GET /api/user/api-keys/:keyId': {},
   'PATCH /api/user/api-keys/:keyId': { body: { keyName: 'taken-over', isActive: false } },
+  'PUT /api/user/api-keys/:keyId': { body: { apiKey: fakeKey('openrouter') } },
+  'POST /api/user/api-keys/:keyId/verify': {},
   'DELETE /api/user/api-keys/:keyId': {},
   'GET /api/user/api-keys/:keyId/usage': {},
   'DELETE /api/user/tokens/:tokenId': {},
@@ -41,13 +44,19 @@ describe.each(DATABASE_KINDS)('object-level authorization on %s', (kind) => {
   let alice: string;
   let bob: string;
   let idRoutes: { method: string; path: string }[];
+  // The owner's verify reaches the (fake) provider; another user's never does.
+  let openrouter: FakeProvider;
   beforeAll(async () => {
-    t = await createTestApp(kind);
+    openrouter = await startFakeOpenAICompatible({ flavour: 'openrouter' });
+    t = await createTestApp(kind, { OPENROUTER_BASE_URL: openrouter.baseUrl });
     alice = await t.jwt('alice');
     bob = await t.jwt('bob');
     idRoutes = t.routes.filter((r) => r.path.includes('/:'));
   });
-  afterAll(async () => t.close());
+  afterAll(async () => {
+    await t.close();
+    await openrouter.close();
+  });
 
   it('has a case for every route that takes an id, and a seed for every id', () => {
     expect(idRoutes.length).toBeGreaterThanOrEqual(Object.keys(CASES).length);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PickKeyDeps, pickKey } from '../../../src/chat/pick-key.js';
+import { type KeyCaller, type KeyChoiceDeps, serveWithKeys } from '../../../src/chat/key-attempts.js';
 import { routeModel } from '../../../src/chat/route-model.js';
 import { openDatabase, readMigrations } from '../../../src/node/node-db.js';
 import { silentLogger } from '../../../src/ops/logger.js';
@@ -12,7 +12,8 @@ import { migrate } from '../../../src/store/migrate.js';
 import type { Database } from '../../../src/store/schema.js';
 import { createVault, type Vault } from '../../../src/vault/index.js';
 import { createKeyRowCache } from '../../../src/vault/key-row-cache.js';
-import { insertKey, type SealedKey } from '../../../src/vault/keys-repo.js';
+import { insertKey } from '../../../src/vault/keys-repo.js';
+import type { SealedKey } from '../../../src/vault/sealed-keys.js';
 
 const row = (id: string, provider: SealedKey['provider'] = 'openai'): SealedKey => ({
   id,
@@ -21,6 +22,14 @@ const row = (id: string, provider: SealedKey['provider'] = 'openai'): SealedKey 
   keyPreview: 'sk-...abcd',
   encryptedKey: `v1.k.sealed-${id}`,
   monthlyBudgetUsd: null,
+  isActive: true,
+  status: 'unverified',
+  priority: null,
+  exclusive: false,
+  expiresAtMs: null,
+  restUntilMs: null,
+  secretSetMs: 0,
+  rotateAfterDays: null,
 });
 
 function manualClock(start = 1_000) {
@@ -162,7 +171,21 @@ describe('createKeyRowCache', () => {
   });
 });
 
-describe('pickKey with the cache, on a real SQLite file and vault', () => {
+/** Key choice alone: the key serveWithKeys would hand the first call, opened. */
+async function pickKey(
+  deps: KeyChoiceDeps,
+  caller: KeyCaller,
+  model: string,
+  route: ReturnType<typeof routeModel>,
+) {
+  const served = await serveWithKeys(
+    { deps, caller, model, route },
+    { admit: async () => undefined, abandon: () => {}, call: async () => undefined },
+  );
+  return served.picked;
+}
+
+describe('key choice with the cache, on a real SQLite file and vault', () => {
   const userId = 'user-cache';
   const plaintext = `sk-proj-${'C'.repeat(40)}T3BlbkFJ${'D'.repeat(40)}`;
   let dir: string;
@@ -189,6 +212,7 @@ describe('pickKey with the cache, on a real SQLite file and vault', () => {
         now: new Date().toISOString(),
       },
       1,
+      { now: new Date(), rotationDays: 90 },
     );
   });
   afterAll(async () => {
@@ -199,12 +223,13 @@ describe('pickKey with the cache, on a real SQLite file and vault', () => {
   it('caches the sealed row, opens it on every call, and never holds the plaintext', async () => {
     const t = manualClock();
     const keyRows = createKeyRowCache({ ttlMs: 2_000, clock: t.clock });
-    const deps: PickKeyDeps = {
+    const deps: KeyChoiceDeps = {
       db,
       vault,
       logger: silentLogger,
       systemOpenRouterKey: undefined,
       nativeProviders: NATIVE_PROVIDERS,
+      keyRotationDays: 90,
       keyRows,
     };
     const route = routeModel('openai/gpt-4o');
