@@ -10,7 +10,7 @@ import { leaksOf, seenByClient } from './support/leaks.js';
 /**
  * Secrets at rest and in flight: canary keys (one per provider, plus the system key and a gateway
  * token) are used through every kind of call — success, stream, client errors, upstream errors
- * echoing the key, a rejected key, mid-stream failures, renames and deletes. Afterwards neither
+ * echoing the key, a rejected key, mid-stream failures, verify and PUT, renames and deletes. Afterwards neither
  * they nor their base64/hex forms appear in the database (SQLite files; PostgreSQL rows), the
  * logs at debug level, the metrics, or anything a client received (bodies and headers).
  */
@@ -97,6 +97,19 @@ describe.each(DATABASE_KINDS)('canary keys through the whole gateway on %s', (ki
     await keep(await h.t.request('/api/user/api-keys', { token: gwt }));
     await keep(await h.t.request('/api/user/tokens', { token: alice }));
     await keep(await h.t.request('/v1/models', { token: alice }));
+    // Verify every stored key (the rejected one's reason becomes its lastError), and a PUT with
+    // `verify` of a secret the provider refuses (422 with the provider's reason).
+    for (const k of list.data as { id: string }[])
+      await keep(await h.t.request(`/api/user/api-keys/${k.id}/verify`, { method: 'POST', token: alice }));
+    const openaiKey = (list.data as { id: string; provider: string }[]).find((k) => k.provider === 'openai');
+    await keep(
+      await h.t.request(`/api/user/api-keys/${openaiKey?.id}`, {
+        method: 'PUT',
+        token: alice,
+        json: { apiKey: canaries[1], verify: true },
+      }),
+    );
+    seen.push(JSON.stringify(await (await h.t.request('/api/user/api-keys', { token: alice })).json()));
     const first = list.data[0].id;
     await keep(
       await h.t.request(`/api/user/api-keys/${first}`, {
