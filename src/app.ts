@@ -1,6 +1,13 @@
 import { Hono } from 'hono';
+import { createAuditLog } from './audit/audit-log.js';
+import { auditRoutes } from './audit/audit-routes.js';
+import { createAuditTrail } from './audit/audit-trail.js';
+import { chatAuditEvents } from './audit/chat-events.js';
+import { pruneExpired, type RetentionReport } from './audit/retention.js';
 import { authenticate } from './auth/caller.js';
 import { createJwtVerifier } from './auth/jwt.js';
+import { requireOrg, requireOrgAdmin } from './auth/org.js';
+import { createOrgTokenSync } from './auth/org-tokens.js';
 import { requireScope } from './auth/scopes.js';
 import { touchToken } from './auth/tokens-repo.js';
 import { tokensRoutes } from './auth/tokens-routes.js';
@@ -32,7 +39,7 @@ import { responsesRoutes } from './responses/routes.js';
 import { createPriceTable } from './usage/price-table.js';
 import { createTouchCoalescer } from './usage/touch-coalescer.js';
 import { createUsageRecorder } from './usage/usage-recorder.js';
-import { usageRoutes } from './usage/usage-routes.js';
+import { orgUsageRoutes, usageRoutes } from './usage/usage-routes.js';
 import { createKeyRowCache } from './vault/key-row-cache.js';
 import { keysRoutes } from './vault/keys-routes.js';
 
@@ -43,6 +50,8 @@ export interface GatewayApp {
   metricsApp?: Hono<AppEnv>;
   /** Finishes writes that were deferred off the hot path; call before closing the database. */
   drain(): Promise<void>;
+  /** One retention run (USAGE_RETENTION_DAYS, AUDIT_RETENTION_DAYS): a timer on Node, cron on Workers. */
+  prune(): Promise<RetentionReport>;
 }
 
 export interface AppOptions {
@@ -83,6 +92,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     clock: deps.clock,
   });
   const keyRows = createKeyRowCache({ ttlMs: config.keyCacheTtlMs });
+  const auditLog = createAuditLog({ db: deps.db, logger, clock: deps.clock });
+  const audit = createAuditTrail(auditLog, config.trustProxy, deps.remoteAddress);
   const spend = createSpendGuard(deps, createPriceTable(deps.priceOverrides));
   warnAboutOpenSystemKey(config, logger);
   const auth = {
@@ -91,6 +102,22 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     tokenTouches,
     clock: deps.clock,
     systemKey: config.systemKey,
+    orgClaims: config.orgClaims,
+    // A JWT naming another organisation (or none) takes the old one from its user's tokens.
+    orgSync: createOrgTokenSync(deps.db, (userId, tokens) => {
+      for (const t of tokens)
+        auditLog.record({
+          userId,
+          orgId: t.orgId,
+          actor: 'jwt',
+          tokenId: null,
+          requestId: null,
+          ip: null,
+          userAgent: null,
+          action: 'token.org_detached',
+          target: { type: 'access_token', id: t.id, preview: t.preview },
+        });
+    }),
   };
 
   const app = new Hono<AppEnv>();
@@ -132,10 +159,11 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
         onLimited: () => metrics.rateLimited.inc(),
       }),
     );
-  app.route('/api/user/tokens', tokensRoutes(deps));
+  app.route('/api/user/tokens', tokensRoutes(deps, audit));
   // Which scope each route needs (a JWT has them all; a gateway token only those it was minted with).
   const keyRoutes = ['/api/user/api-keys', '/api/user/api-keys/:keyId'];
   app.use('/api/user/usage', requireScope('usage:read'));
+  app.use('/api/user/audit-log', requireScope('audit:read'));
   app.use('/api/user/api-keys/:keyId/usage', requireScope('usage:read'));
   app.on(['GET', 'HEAD'], keyRoutes, requireScope('keys:read'));
   app.on(
@@ -144,7 +172,12 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     requireScope('keys:write'),
   );
   app.route('/api/user', usageRoutes(deps));
-  app.route('/api/user/api-keys', keysRoutes(deps, keyRows));
+  app.route('/api/user/api-keys', keysRoutes(deps, audit, keyRows));
+  app.route('/api/user/audit-log', auditRoutes(deps, audit.log));
+  // Organisations: the caller must name one (ORG_CLAIM, or the token's); usage is for admins.
+  app.use('/api/org/*', requireOrg());
+  app.use('/api/org/usage', requireScope('usage:read'), requireOrgAdmin());
+  app.route('/api/org', orgUsageRoutes(deps));
 
   const limiter =
     opts.limiter ?? (config.rateLimitRpm > 0 ? createMemoryRateLimiter(config.rateLimitRpm) : undefined);
@@ -156,6 +189,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   app.use('/v1/*', requireScope('chat'));
   if (limiter)
     app.use('/v1/*', rateLimit(limiter, config.rateLimitRpm, { onLimited: () => metrics.rateLimited.inc() }));
+  // After every spending route: the key it used, for the audit log (new IP, budget reached).
+  app.use('/v1/*', chatAuditEvents(deps.db, audit, deps.clock));
   const pipeline = createCallPipeline(deps, telemetry, spend, keyRows);
   app.route('/v1', chatRoutes(pipeline));
   app.route('/v1', embeddingsRoutes(pipeline));
@@ -177,6 +212,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     '/api/user/api-keys/:id',
     '/api/user/api-keys/:id/usage',
     '/api/user/usage',
+    '/api/user/audit-log',
+    '/api/org/usage',
     '/v1/chat/completions',
     '/v1/embeddings',
     '/v1/messages',
@@ -191,7 +228,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     metrics,
     metricsApp: separateMetrics ? metricsOnlyApp(metrics, logger) : undefined,
     drain: async () => {
-      await Promise.all([tokenTouches.flush(), telemetry.drain()]);
+      await Promise.all([tokenTouches.flush(), telemetry.drain(), auditLog.flush()]);
     },
+    prune: () => pruneExpired(deps.db, deps.clock(), config.retention),
   };
 }

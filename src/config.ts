@@ -105,6 +105,19 @@ const envSchema = z.object({
     z.coerce.number({ error: 'must be a number' }).min(0, 'must be 0 or more').optional(),
   ),
   PRICES_FILE: optionalString,
+  TRUST_PROXY: z.preprocess(
+    (v) => {
+      const t = typeof v === 'string' ? v.trim().toLowerCase() : v;
+      if (t === undefined || t === '' || t === 'false' || t === 'off') return 0;
+      if (t === 'true' || t === 'on') return 1;
+      return t;
+    },
+    z.coerce.number({ error: 'must be true, false or a number of proxies' }).int().min(0).max(10),
+  ),
+  USAGE_RETENTION_DAYS: intInRange(400, 0, 100_000),
+  AUDIT_RETENTION_DAYS: intInRange(400, 0, 100_000),
+  ORG_CLAIM: z.preprocess(emptyAsUndefined, z.string().default('org_id')),
+  ORG_ROLE_CLAIM: z.preprocess(emptyAsUndefined, z.string().default('org_role')),
 });
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -155,6 +168,15 @@ export interface Config {
   systemKey: SystemKeyPolicy;
   /** An operator's price file (read by the Node entry, merged over the bundled table). */
   pricesFile: string | undefined;
+  /**
+   * Proxies in front of the gateway whose X-Forwarded-For entries are believed (TRUST_PROXY);
+   * 0 = none: the client IP is the connection's own address.
+   */
+  trustProxy: number;
+  /** Days usage rows and audit rows are kept; 0 = forever. */
+  retention: { usageDays: number; auditDays: number };
+  /** The JWT claims naming the caller's organisation and their role in it. */
+  orgClaims: { org: string; role: string };
 }
 
 export function loadConfig(env: Env): Config {
@@ -224,6 +246,9 @@ export function loadConfig(env: Env): Config {
       monthlyBudgetUsd: e.SYSTEM_KEY_MONTHLY_BUDGET_USD,
     },
     pricesFile: e.PRICES_FILE,
+    trustProxy: e.TRUST_PROXY,
+    retention: { usageDays: e.USAGE_RETENTION_DAYS, auditDays: e.AUDIT_RETENTION_DAYS },
+    orgClaims: { org: e.ORG_CLAIM, role: e.ORG_ROLE_CLAIM },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { RemoteAddress } from './audit/audit-context.js';
 import type { Config } from './config.js';
 import type { Lifecycle } from './ops/lifecycle.js';
 import type { Logger } from './ops/logger.js';
@@ -24,4 +25,9 @@ export interface Deps {
   lifecycle?: Lifecycle;
   /** The operator's PRICES_FILE, read by the Node entry; merged over the bundled price table. */
   priceOverrides?: PriceFile;
+  /**
+   * The connection's peer address, as only the entry can know it (Node: the socket; Workers:
+   * Cloudflare's CF-Connecting-IP); the audit log's IP when TRUST_PROXY is off.
+   */
+  remoteAddress?: RemoteAddress;
 }

@@ -58,6 +58,7 @@ export type ErrorCode =
   | 'duplicate_key'
   | 'key_limit_reached'
   | 'token_limit_reached'
+  | 'invalid_cursor'
   // the caller (401, 403, 429, 503)
   | 'invalid_api_key'
   | 'token_expired'
@@ -68,6 +69,8 @@ export type ErrorCode =
   | 'no_key_available'
   | 'exclusive_keys_unusable'
   | 'insufficient_scope'
+  | 'org_required'
+  | 'org_admin_required'
   // spend control (400, 403, 429)
   | 'system_key_not_allowed'
   | 'model_not_allowed'
@@ -242,6 +245,20 @@ export const exclusiveKeysUnusable = (providerName: string, keys: readonly strin
 /** A gateway token without the scope this route needs (a JWT has every scope). */
 export const insufficientScope = (scope: string) =>
   forbidden('insufficient_scope', `This token lacks the '${scope}' scope this route needs.`);
+
+/** An /api/org route called with a credential that names no organisation. */
+export const orgRequired = () =>
+  forbidden(
+    'org_required',
+    'This route is for organisation members: your credential carries no organisation (ORG_CLAIM).',
+  );
+
+/** A write to the organisation's keys by a member, or by a gateway token (a JWT with the admin role is needed). */
+export const orgAdminRequired = () =>
+  forbidden(
+    'org_admin_required',
+    "Only an organisation admin can do this: send a JWT whose ORG_ROLE_CLAIM is 'admin'.",
+  );
 
 // ── Spend control ───────────────────────────────────────────────────────────────────────────
 

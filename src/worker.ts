@@ -51,7 +51,17 @@ async function buildGateway(bindings: WorkerBindings, env: Env): Promise<Gateway
   // PBKDF2 runs here, once per isolate, never per request.
   const vault = await createVault(config.encryptionSecret, config.previousEncryptionSecrets);
   const upstream = createFetchUpstream();
-  return createApp({ config, db, dialect: 'sqlite', vault, logger, clock: () => new Date(), upstream });
+  return createApp({
+    config,
+    db,
+    dialect: 'sqlite',
+    vault,
+    logger,
+    clock: () => new Date(),
+    upstream,
+    // Set by Cloudflare's edge on every request; a client cannot choose it.
+    remoteAddress: (_env, request) => request.headers.get('cf-connecting-ip') ?? undefined,
+  });
 }
 
 /** One gateway per isolate (and per set of variables, which only changes with a new deployment). */
@@ -103,5 +113,11 @@ export default {
     }
     const res = await gateway.app.fetch(request, bindings, ctx);
     return drainAfterBody(res, gateway, ctx);
+  },
+
+  /** The cron trigger in wrangler.toml: one retention run (usage and audit rows past their days). */
+  async scheduled(_event: unknown, bindings: WorkerBindings, ctx: WorkerContext): Promise<void> {
+    const gateway = await gatewayFor(bindings);
+    ctx.waitUntil(gateway.prune());
   },
 };

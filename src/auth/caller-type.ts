@@ -1,3 +1,4 @@
+import type { OrgMembership } from './org.js';
 import type { Scope } from './scopes.js';
 
 /**
@@ -12,4 +13,9 @@ export interface Caller {
   scopes: ReadonlySet<Scope>;
   /** Whether this caller may spend the system OpenRouter key (SYSTEM_KEY_ACCESS / SYSTEM_KEY_CLAIM). */
   systemKey: boolean;
+  /**
+   * The caller's organisation: from the JWT's ORG_CLAIM and ORG_ROLE_CLAIM, or the one a gateway
+   * token was minted in (a token is always a `member`). Absent: no organisation.
+   */
+  org?: OrgMembership;
 }

@@ -7,6 +7,7 @@ import type { Database } from '../store/schema.js';
 import type { TouchCoalescer } from '../usage/touch-coalescer.js';
 import type { Caller } from './caller-type.js';
 import type { JwtVerifier } from './jwt.js';
+import { orgOf } from './org.js';
 import { ALL_SCOPES } from './scopes.js';
 import { hashToken, looksLikeToken, TOKEN_PREFIX } from './tokens.js';
 import { findLiveTokenByHash } from './tokens-repo.js';
@@ -17,6 +18,10 @@ export interface AuthOptions {
   tokenTouches: TouchCoalescer;
   clock: () => Date;
   systemKey: Pick<SystemKeyPolicy, 'access' | 'claim'>;
+  /** ORG_CLAIM and ORG_ROLE_CLAIM. */
+  orgClaims: { org: string; role: string };
+  /** Called with every JWT's user and organisation: takes the organisation from tokens of one they left. */
+  orgSync?: (userId: string, orgId: string | undefined) => Promise<void>;
 }
 
 const BEARER = /^Bearer[ ]+([^\s]+)\s*$/i;
@@ -42,11 +47,14 @@ async function resolveCaller(header: string | undefined, opts: AuthOptions): Pro
       tokenId: found.id,
       scopes: found.scopes,
       systemKey: access === 'all',
+      ...(found.orgId ? { org: { orgId: found.orgId, role: 'member' as const } } : {}),
     };
   }
   const jwt = await opts.verifyJwt(credential);
   const systemKey = access === 'all' || (access === 'claim' && jwt.claims[claim] === true);
-  return { userId: jwt.sub, via: 'jwt', scopes: ALL_SCOPES, systemKey };
+  const org = orgOf(jwt.claims, opts.orgClaims);
+  await opts.orgSync?.(jwt.sub, org?.orgId);
+  return { userId: jwt.sub, via: 'jwt', scopes: ALL_SCOPES, systemKey, ...(org ? { org } : {}) };
 }
 
 /**

@@ -6,7 +6,7 @@ import type { AppEnv } from '../http/app-env.js';
  * What a gateway token may do. A JWT from the host application has every scope; a token has the
  * ones it was minted with (default `chat`). Which route needs which is declared in app.ts.
  */
-export const SCOPES = ['chat', 'keys:read', 'keys:write', 'usage:read'] as const;
+export const SCOPES = ['chat', 'keys:read', 'keys:write', 'usage:read', 'audit:read'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const ALL_SCOPES: ReadonlySet<Scope> = new Set(SCOPES);

@@ -11,6 +11,8 @@ export interface AccessToken {
   expiresAt: string | null;
   createdAt: string;
   lastUsedAt: string | null;
+  /** The organisation it was minted in (null: none, or its user has left it since). */
+  orgId: string | null;
 }
 
 /** Stores a token unless the user already holds `cap` live ones; undefined when full. */
@@ -25,6 +27,7 @@ export async function insertToken(
     preview: string;
     scopes: Scope[];
     expiresAt: string | null;
+    orgId: string | null;
     now: string;
   },
   cap: number,
@@ -44,6 +47,7 @@ export async function insertToken(
       created_at: row.now,
       scopes,
       expires_at: row.expiresAt,
+      org_id: row.orgId,
     },
   });
   if (!stored) return undefined;
@@ -55,13 +59,14 @@ export async function insertToken(
     expiresAt: row.expiresAt,
     createdAt: row.now,
     lastUsedAt: null,
+    orgId: row.orgId,
   };
 }
 
 export async function listTokens(db: Kysely<Database>, userId: string): Promise<AccessToken[]> {
   const rows = await db
     .selectFrom('access_tokens')
-    .select(['id', 'name', 'token_prefix', 'scopes', 'expires_at', 'created_at', 'last_used_at'])
+    .select(['id', 'name', 'token_prefix', 'scopes', 'expires_at', 'created_at', 'last_used_at', 'org_id'])
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
     .orderBy('created_at', 'desc')
@@ -75,34 +80,39 @@ export async function listTokens(db: Kysely<Database>, userId: string): Promise<
     expiresAt: toIso(r.expires_at),
     createdAt: toIso(r.created_at),
     lastUsedAt: toIso(r.last_used_at),
+    orgId: r.org_id,
   }));
 }
 
-/** Revokes the caller's own token; false when there is no such live token for this user. */
+/** Revokes the caller's own token; its preview, or undefined when there is no such live token. */
 export async function revokeToken(
   db: Kysely<Database>,
   userId: string,
   id: string,
   now: string,
-): Promise<boolean> {
-  const result = await db
+): Promise<string | undefined> {
+  const row = await db
     .updateTable('access_tokens')
     .set({ revoked_at: now })
     .where('user_id', '=', userId)
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
+    .returning('token_prefix')
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  return row?.token_prefix;
 }
 
 /** The one lookup that is not scoped by user: the token itself is the proof of who the caller is. */
 export async function findLiveTokenByHash(
   db: Kysely<Database>,
   hash: string,
-): Promise<{ id: string; userId: string; scopes: ReadonlySet<Scope>; expiresAt: number | null } | undefined> {
+): Promise<
+  | { id: string; userId: string; scopes: ReadonlySet<Scope>; expiresAt: number | null; orgId: string | null }
+  | undefined
+> {
   const row = await db
     .selectFrom('access_tokens')
-    .select(['id', 'user_id', 'scopes', 'expires_at'])
+    .select(['id', 'user_id', 'scopes', 'expires_at', 'org_id'])
     .where('token_hash', '=', hash)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
@@ -112,6 +122,7 @@ export async function findLiveTokenByHash(
     userId: row.user_id,
     scopes: parseScopes(row.scopes),
     expiresAt: row.expires_at === null ? null : new Date(row.expires_at).getTime(),
+    orgId: row.org_id,
   };
 }
 

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { AuditTrail } from '../audit/audit-trail.js';
 import type { Deps } from '../deps.js';
 import { badRequest, notFound } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
@@ -24,7 +25,7 @@ const createSchema = z.strictObject({
 });
 
 /** `/api/user/tokens`: mounted behind a JWT-only authenticator, so a token cannot mint tokens. */
-export function tokensRoutes(deps: Deps): Hono<AppEnv> {
+export function tokensRoutes(deps: Deps, audit: AuditTrail): Hono<AppEnv> {
   const { db, config, clock } = deps;
   const app = new Hono<AppEnv>();
 
@@ -49,6 +50,8 @@ export function tokensRoutes(deps: Deps): Hono<AppEnv> {
         preview: tokenPreview(token),
         scopes: body.scopes ?? DEFAULT_TOKEN_SCOPES,
         expiresAt: expiresAt ? expiresAt.toISOString() : null,
+        // The organisation the minting JWT names; the token carries it (as a member) from now on.
+        orgId: c.get('caller').org?.orgId ?? null,
         now: now.toISOString(),
       },
       MAX_TOKENS_PER_USER,
@@ -59,6 +62,13 @@ export function tokensRoutes(deps: Deps): Hono<AppEnv> {
         `A user can hold at most ${MAX_TOKENS_PER_USER} tokens; revoke one first.`,
       );
     }
+    audit.note(
+      c,
+      'token.created',
+      { type: 'access_token', id: created.id, preview: created.tokenPreview },
+      { scopes: created.scopes, expiresAt: created.expiresAt },
+      created.orgId,
+    );
     return c.json(
       {
         id: created.id,
@@ -68,19 +78,17 @@ export function tokensRoutes(deps: Deps): Hono<AppEnv> {
         scopes: created.scopes,
         expiresAt: created.expiresAt,
         createdAt: created.createdAt,
+        orgId: created.orgId,
       },
       201,
     );
   });
 
   app.delete('/:tokenId', async (c) => {
-    const revoked = await revokeToken(
-      db,
-      c.get('caller').userId,
-      c.req.param('tokenId'),
-      clock().toISOString(),
-    );
-    if (!revoked) throw notFound('token_not_found', 'No such token.', 'tokenId');
+    const id = c.req.param('tokenId');
+    const preview = await revokeToken(db, c.get('caller').userId, id, clock().toISOString());
+    if (preview === undefined) throw notFound('token_not_found', 'No such token.', 'tokenId');
+    audit.note(c, 'token.revoked', { type: 'access_token', id, preview });
     return c.body(null, 204);
   });
 

@@ -104,10 +104,15 @@ export async function serveCall(
     // Policy and budget, on each key before it is opened; a refusal is an error (or the next key).
     async admit(key) {
       const planned = plan(key.provider);
+      // The key this request is about to use, for its audit events (new IP, budget reached).
+      c.set('keyUse', { keyId: key.keyId, provider: key.provider });
       if (planned.free && key.keySource === 'user')
         return { planned, chat: planned.request, account: undefined };
       const chat = await spend.systemKeyPolicy(planned.request, key, route, caller.userId);
-      const account = await spend.admit(chat, key, route, caller.userId, c.get('requestId'));
+      const account = {
+        ...(await spend.admit(chat, key, route, caller.userId, c.get('requestId'))),
+        orgId: caller.org?.orgId ?? null,
+      };
       return { planned, chat, account };
     },
     // The key could not be opened: no upstream call, no row, the reservation released.

@@ -17,6 +17,7 @@ const SCOPE_TEXT: Record<Scope, string> = {
   'keys:read': 'keys:read — list your keys (previews only)',
   'keys:write': 'keys:write — add, change and delete keys',
   'usage:read': 'usage:read — read usage and spend',
+  'audit:read': 'audit:read — read your audit log',
 };
 
 export function pageConfig(): PageConfig {

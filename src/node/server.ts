@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from '../app.js';
+import { startRetentionTimer } from '../audit/retention.js';
 import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
 import { GatewayError } from '../errors.js';
@@ -115,6 +116,9 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
     upstream,
     priceOverrides,
     lifecycle,
+    // @hono/node-server hands each request's IncomingMessage over as the env.
+    remoteAddress: (env) =>
+      (env as { incoming?: { socket?: { remoteAddress?: string } } }).incoming?.socket?.remoteAddress,
   };
   const limiter =
     config.redisUrl && config.rateLimitRpm > 0
@@ -125,6 +129,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
       ? createRedisRateLimiter(config.redisUrl, config.managementRateLimitRpm, logger, 'byok:rl:api:')
       : undefined;
   const gateway = createApp(deps, { limiter, managementLimiter, transactions: true });
+  const retention = startRetentionTimer(gateway.prune, logger);
 
   const server = await listen(gateway.app.fetch, config.host, config.port, config.requestTimeoutMs);
   const metricsServer =
@@ -155,6 +160,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
         await closed;
         clearTimeout(graceOver);
         clearTimeout(dropAll);
+        await retention.stop();
         await gateway.drain();
         await upstream.close?.();
         await limiter?.close();

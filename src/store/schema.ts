@@ -21,6 +21,8 @@ interface ApiKeysTable {
   last_used_at: NullableTimestamp;
   /** USD per UTC month; NULL = no budget. */
   monthly_budget_usd: ColumnType<number | null, number | null | undefined, number | null>;
+  /** 'user' (user_id is the user) or 'org' (user_id is the organisation). */
+  owner_kind: ColumnType<string, string | undefined, never>;
   /** 'unverified' | 'valid' | 'rejected' (`expired` is computed from expires_at at read time). */
   status: ColumnType<KeyStatusStored, KeyStatusStored | undefined, KeyStatusStored>;
   verified_at: ColumnType<string | Date | null, string | null | undefined, string | null>;
@@ -52,6 +54,8 @@ interface AccessTokensTable {
   /** Space-separated scopes, e.g. `chat keys:read`. */
   scopes: ColumnType<string, string | undefined, string>;
   expires_at: NullableTimestamp;
+  /** The organisation the token was minted in; NULL when none (or detached since). */
+  org_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 interface UsageEventsTable {
@@ -74,6 +78,32 @@ interface UsageEventsTable {
   latency_ms: number;
   ttft_ms: number | null;
   created_at: Timestamp;
+  /** The caller's organisation at the time of the call. */
+  org_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Append-only (a trigger refuses UPDATE); retention deletes old rows. */
+interface AuditEventsTable {
+  id: string;
+  user_id: string;
+  org_id: string | null;
+  actor: string;
+  actor_token_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  target_preview: string | null;
+  /** JSON object, or NULL. */
+  details: string | null;
+  request_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Timestamp;
+}
+
+interface AuditMarksTable {
+  mark: string;
+  created_at: Timestamp;
 }
 
 interface SpendCountersTable {
@@ -93,6 +123,8 @@ export interface Database {
   access_tokens: AccessTokensTable;
   usage_events: UsageEventsTable;
   spend_counters: SpendCountersTable;
+  audit_events: AuditEventsTable;
+  audit_marks: AuditMarksTable;
   schema_migrations: SchemaMigrationsTable;
 }
 

@@ -8,6 +8,8 @@ import type { SpendSettlement, UsageEvent } from './usage-recorder.js';
 export interface CallAccount {
   requestId: string;
   userId: string;
+  /** The caller's organisation (recorded on the usage row beside the user). */
+  orgId?: string | null;
   keyId: string | undefined;
   keySource: 'user' | 'system';
   provider: string;
@@ -91,6 +93,7 @@ export function accountCall(
       latencyMs: end.durationMs,
       ttftMs: end.ttfbMs ?? null,
       createdAt,
+      orgId: a.orgId ?? null,
     },
     settlement,
   };

@@ -25,6 +25,8 @@ export interface UsageEvent {
   latencyMs: number;
   ttftMs: number | null;
   createdAt: string;
+  /** The caller's organisation at the time of the call, or null. */
+  orgId: string | null;
 }
 
 /** What the call did to its spend counter: the month's spend grows, its reservation is released. */
@@ -59,7 +61,7 @@ export interface UsageRecorderOptions {
   transactions?: boolean;
 }
 
-/** Rows per INSERT: 19 columns each stays under D1's 100 bound parameters per statement. */
+/** Rows per INSERT: 20 columns each stays under D1's 100 bound parameters per statement. */
 const ROWS_PER_INSERT = 5;
 /** Queued rows kept while the database refuses writes; beyond this the oldest are dropped (and logged). */
 const MAX_QUEUED = 50_000;
@@ -84,6 +86,7 @@ const COLUMNS = [
   'latency_ms',
   'ttft_ms',
   'created_at',
+  'org_id',
 ] as const;
 
 /** The row's values in COLUMNS order. */
@@ -108,6 +111,7 @@ function valuesOf(e: UsageEvent): (string | number | null)[] {
     Math.round(e.latencyMs),
     e.ttftMs === null ? null : Math.round(e.ttftMs),
     e.createdAt,
+    e.orgId,
   ];
 }
 

@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database, Dialect } from '../store/schema.js';
 
-export const GROUP_BYS = ['day', 'key', 'model', 'provider'] as const;
+export const GROUP_BYS = ['day', 'key', 'model', 'provider', 'user'] as const;
 type GroupBy = (typeof GROUP_BYS)[number];
 
 /** One group's totals, as `GET /api/user/usage` shows them. */
@@ -18,7 +18,11 @@ export interface UsageTotals {
 }
 
 export interface UsageQuery {
-  userId: string;
+  /**
+   * Whose usage: a user's own calls, or the calls an organisation's keys served (whoever made
+   * them: usage rows record both the user and the organisation).
+   */
+  owner: { userId: string } | { orgId: string };
   /** Only this key's calls (the per-key route). */
   keyId?: string;
   /** Inclusive start, exclusive end, ISO 8601. */
@@ -40,6 +44,8 @@ function groupExpr(groupBy: GroupBy, dialect: Dialect): RawBuilder<string> {
       return sql<string>`model`;
     case 'provider':
       return sql<string>`provider`;
+    case 'user':
+      return sql<string>`user_id`;
   }
 }
 
@@ -67,7 +73,11 @@ export async function usageByGroup(
       sql<number>`SUM(CASE WHEN cost_source = 'unpriced' THEN 1 ELSE 0 END)`.as('unpriced'),
       sql<number>`SUM(estimated)`.as('estimated'),
     ])
-    .where('user_id', '=', q.userId)
+    .where((eb) =>
+      'userId' in q.owner
+        ? eb('user_id', '=', q.owner.userId)
+        : eb.and([eb('org_id', '=', q.owner.orgId), eb('key_source', '=', 'org')]),
+    )
     .where('created_at', '>=', q.from)
     .where('created_at', '<', q.to);
   if (q.keyId !== undefined) query = query.where('key_id', '=', q.keyId);

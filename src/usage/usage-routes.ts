@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import { badRequest, notFound } from '../errors.js';
+import { badRequest, notFound, orgRequired } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import { parseBody } from '../http/validate.js';
 import { findKey } from '../vault/keys-repo.js';
-import { GROUP_BYS, totalOf, usageByGroup } from './usage-repo.js';
+import { GROUP_BYS, totalOf, type UsageQuery, usageByGroup } from './usage-repo.js';
 
 /** An ISO 8601 date-time (any offset) or a bare date (midnight UTC). */
 const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
@@ -23,11 +23,9 @@ const querySchema = z.strictObject({
  * up per day, key, model or provider between `from` (inclusive) and `to` (exclusive); by default
  * this UTC calendar month so far, per day.
  */
-export function usageRoutes(deps: Deps): Hono<AppEnv> {
+function usageReport(deps: Deps) {
   const { db, dialect, clock } = deps;
-  const app = new Hono<AppEnv>();
-
-  const report = async (userId: string, raw: Record<string, string>, keyId?: string) => {
+  return async (owner: UsageQuery['owner'], raw: Record<string, string>, keyId?: string) => {
     const q = parseBody(querySchema, raw);
     const now = clock();
     const from = q.from ? new Date(q.from) : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
@@ -36,7 +34,7 @@ export function usageRoutes(deps: Deps): Hono<AppEnv> {
       throw badRequest('invalid_value', 'from: must not be after to', 'from');
     const groupBy = q.groupBy ?? 'day';
     const data = await usageByGroup(db, dialect, {
-      userId,
+      owner,
       keyId,
       from: from.toISOString(),
       to: to.toISOString(),
@@ -51,15 +49,36 @@ export function usageRoutes(deps: Deps): Hono<AppEnv> {
       total: totalOf(data),
     };
   };
+}
 
-  app.get('/usage', async (c) => c.json(await report(c.get('caller').userId, c.req.query())));
+export function usageRoutes(deps: Deps): Hono<AppEnv> {
+  const report = usageReport(deps);
+  const app = new Hono<AppEnv>();
+
+  app.get('/usage', async (c) => c.json(await report({ userId: c.get('caller').userId }, c.req.query())));
 
   app.get('/api-keys/:keyId/usage', async (c) => {
     const userId = c.get('caller').userId;
     const keyId = c.req.param('keyId');
-    if (!(await findKey(db, userId, keyId))) throw notFound('key_not_found', 'No such API key.', 'keyId');
-    return c.json(await report(userId, c.req.query(), keyId));
+    if (!(await findKey(deps.db, userId, keyId)))
+      throw notFound('key_not_found', 'No such API key.', 'keyId');
+    return c.json(await report({ userId }, c.req.query(), keyId));
   });
 
+  return app;
+}
+
+/**
+ * `GET /api/org/usage`: what the caller's organisation's keys served, whoever made the calls
+ * (`groupBy=user` names them). Mounted behind requireOrgAdmin: admins only.
+ */
+export function orgUsageRoutes(deps: Deps): Hono<AppEnv> {
+  const report = usageReport(deps);
+  const app = new Hono<AppEnv>();
+  app.get('/usage', async (c) => {
+    const org = c.get('caller').org;
+    if (!org) throw orgRequired();
+    return c.json(await report({ orgId: org.orgId }, c.req.query()));
+  });
   return app;
 }

@@ -184,13 +184,19 @@ export async function replaceSecret(
   return findKey(db, userId, id, view);
 }
 
-export async function deleteKey(db: Kysely<Database>, userId: string, id: string): Promise<boolean> {
-  const result = await db
+/** Deletes the caller's key; what it was (for the audit log), or undefined when there was none. */
+export async function deleteKey(
+  db: Kysely<Database>,
+  userId: string,
+  id: string,
+): Promise<Pick<ApiKey, 'id' | 'provider' | 'keyPreview'> | undefined> {
+  const row = await db
     .deleteFrom('api_keys')
     .where('user_id', '=', userId)
     .where('id', '=', id)
+    .returning(['id', 'provider', 'key_preview'])
     .executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+  return row ? { id: row.id, provider: row.provider, keyPreview: row.key_preview } : undefined;
 }
 
 export async function touchKey(db: Kysely<Database>, userId: string, id: string, at: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { AuditTrail } from '../audit/audit-trail.js';
 import type { Deps } from '../deps.js';
 import { badRequest, keyRefusedByProvider, notFound, storedKeyUnreadable } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
@@ -28,13 +29,20 @@ import { checkKeyWithProvider } from './verify-key.js';
 /** Bounds one user's rows (OWASP API4); generous for real use, fatal for a script filling the table. */
 export const MAX_KEYS_PER_USER = 100;
 
+/** How the audit log names a key: its id and preview, never more. */
+const target = (k: Pick<ApiKey, 'id' | 'keyPreview'>) => ({
+  type: 'api_key' as const,
+  id: k.id,
+  preview: k.keyPreview,
+});
+
 const keyNotFound = () => notFound('key_not_found', 'No such API key.', 'keyId');
 
 /**
  * `/api/user/api-keys`: every query is scoped to the caller; another user's id reads as unknown.
  * Every successful change drops the caller's cached key rows, so their next chat request sees it.
  */
-export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
+export function keysRoutes(deps: Deps, audit: AuditTrail, keyRows?: KeyRowCache): Hono<AppEnv> {
   const { db, vault, config, clock } = deps;
   const changed = (userId: string) => keyRows?.invalidate(userId);
   const view = (): KeyViewContext => ({ now: clock(), rotationDays: config.keyRotationDays });
@@ -105,6 +113,7 @@ export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
       );
     }
     changed(userId);
+    audit.note(c, 'key.created', target(created), { provider: created.provider, keyName: created.keyName });
     return c.json({ ...created, monthSpendUsd: 0 }, 201);
   });
 
@@ -121,6 +130,7 @@ export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
     const updated = await updateKey(db, userId, keyId, body, clock().toISOString(), view());
     if (!updated) throw keyNotFound();
     changed(userId);
+    audit.note(c, 'key.updated', target(updated), { fields: Object.keys(body).sort() });
     return c.json(await oneWithSpend(updated));
   });
 
@@ -138,6 +148,10 @@ export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
     const replaced = await replaceSecret(db, userId, keyId, secret, view());
     if (!replaced) throw keyNotFound();
     changed(userId);
+    audit.note(c, 'key.replaced', target(replaced), {
+      previousPreview: existing.keyPreview,
+      verified: verifiedAt !== null,
+    });
     return c.json(await oneWithSpend(replaced));
   });
 
@@ -161,13 +175,21 @@ export function keysRoutes(deps: Deps, keyRows?: KeyRowCache): Hono<AppEnv> {
     if (check.valid) await markKeyVerified(db, ref, check.checkedAt);
     else await markKeyRejected(db, ref, check.message ?? 'rejected', check.checkedAt);
     changed(userId);
+    audit.note(
+      c,
+      'key.verified',
+      { type: 'api_key', id: keyId, preview: sealed.keyPreview },
+      { result: check.valid ? 'valid' : 'rejected' },
+    );
     return c.json(check);
   });
 
   app.delete('/:keyId', async (c) => {
     const userId = c.get('caller').userId;
-    if (!(await deleteKey(db, userId, c.req.param('keyId')))) throw keyNotFound();
+    const deleted = await deleteKey(db, userId, c.req.param('keyId'));
+    if (!deleted) throw keyNotFound();
     changed(userId);
+    audit.note(c, 'key.deleted', target(deleted), { provider: deleted.provider });
     return c.body(null, 204);
   });
 

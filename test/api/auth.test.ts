@@ -73,6 +73,7 @@ describe.each(DATABASE_KINDS)('callers on %s', (kind) => {
       'expiresAt',
       'id',
       'name',
+      'orgId',
       'scopes',
       'token',
       'tokenPreview',
@@ -86,6 +87,7 @@ describe.each(DATABASE_KINDS)('callers on %s', (kind) => {
       'id',
       'lastUsedAt',
       'name',
+      'orgId',
       'scopes',
       'tokenPreview',
     ]);

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { type AppOptions, createApp } from '../../src/app.js';
+import { type AppOptions, createApp, type GatewayApp } from '../../src/app.js';
 import type { Env } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
 import { createNodeAead } from '../../src/node/node-aead.js';
@@ -27,6 +27,8 @@ export interface TestApp {
   ): Promise<string>;
   /** Writes what the app deferred (usage rows, lastUsedAt): GatewayApp.drain(). */
   drain(): Promise<void>;
+  /** One retention run: GatewayApp.prune(). */
+  prune: GatewayApp['prune'];
   close(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function createTestApp(
     },
     jwt: signTestJwt,
     drain: () => gateway.drain(),
+    prune: () => gateway.prune(),
     async close() {
       await gateway.drain();
       await deps.upstream.close?.();

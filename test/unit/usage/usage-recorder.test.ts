@@ -27,6 +27,7 @@ const event = (id: string): UsageEvent => ({
   latencyMs: 12.4,
   ttftMs: 3.6,
   createdAt: '2026-12-01T00:00:00.000Z',
+  orgId: null,
 });
 const settlement = { scope: 'key:k1', month: '2026-12', spentUsd: 0.001, releasedUsd: 0 };
 
