@@ -8,12 +8,14 @@
  *                            `"include_usage":true`); a model containing `slow-stream` → two
  *                            events, then the stream stays open until the client goes away.
  *   POST …/messages          Anthropic Messages: stream (or one JSON message).
+ *   POST …/embeddings        OpenAI embeddings (fake-upstream-api.ts).
  *   GET  /__stats            {"requests", "slowOpen"} for the bench's own checks.
  *
  * Env: PORT (0 = any), HOST. Prints `listening on http://…` when ready.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerApi } from './fake-upstream-api.js';
 import {
   ANTHROPIC_MESSAGE,
   anthropicStream,
@@ -73,7 +75,7 @@ function answer(path: string, body: Buffer, res: ServerResponse): void {
       res.writeHead(200, ANTHROPIC_JSON_HEADERS);
       res.end(ANTHROPIC_MESSAGE);
     }
-  } else {
+  } else if (!answerApi(path, res)) {
     res.writeHead(404, { 'content-type': 'application/json', 'content-length': NOT_FOUND.length });
     res.end(NOT_FOUND);
   }

@@ -31,6 +31,7 @@ import {
 import { runProfiles } from './profile-run.js';
 import { type BenchReport, evaluateGoals, formatTable } from './report.js';
 import { type BenchContext, type Plan, runAll, type ScenarioResult } from './scenarios.js';
+import { runApiScenarios } from './scenarios-api.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const PROFILE = process.env.BENCH_PROFILE === '1';
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
     startRaw: () => startRaw('raw proxy (fresh)'),
   };
 
-  const results = await runAll(ctx);
+  const results = [...(await runAll(ctx)), ...(await runApiScenarios(ctx))];
   const scenarios: Record<string, ScenarioResult> = {};
   for (const r of results) scenarios[r.id] = r;
   const report: BenchReport = {

@@ -25,6 +25,9 @@ export const SCENARIO_IDS = [
   'openStreams',
   'keysCreate',
   'keysList',
+  // issue 16's routes (bench/scenarios-api.ts)
+  'embeddings',
+  'messagesStreaming',
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 /**

@@ -120,6 +120,8 @@ export interface StreamCall {
   res: ServerResponse;
   signal: AbortSignal;
   cutConnection(): void;
+  /** The request's key, echoed by `midstream-error echo-key` as a careless upstream might. */
+  key?: string | null;
 }
 
 /** The named events of a streamed reply; `cut` and `midstream-error` stop early on purpose. */
@@ -149,7 +151,8 @@ export async function streamReply(call: StreamCall, meta: Meta, reply: Reply): P
     }
     if (reply.kind === 'cut') return call.cutConnection();
     if (reply.kind === 'midstream-error') {
-      w(sseEvent(errorBody('overloaded_error', 'Overloaded'), 'error'));
+      const echo = reply.echoKey ? ` (key ${call.key ?? ''})` : '';
+      w(sseEvent(errorBody('overloaded_error', `Overloaded${echo}`), 'error'));
       res.end();
       return;
     }

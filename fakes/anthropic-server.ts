@@ -129,7 +129,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
         return;
       case 'midstream-error':
         if (!stream) return send(res, errorAnswer(529, model));
-        return streamReply({ res, signal, cutConnection: cut }, meta, reply);
+        return streamReply({ res, signal, cutConnection: cut, key: rec.key }, meta, reply);
       default:
         if (stream) return streamReply({ res, signal, cutConnection: cut }, meta, reply);
         if (

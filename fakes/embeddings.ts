@@ -12,8 +12,8 @@ export interface Answer {
   headers?: Record<string, string>;
 }
 
-import { errorAnswer as geminiError, googleError } from './gemini-wire.js';
-import { errorAnswer, type Flavour, usageBody } from './openai-flavours.js';
+import { echoKeyAnswer as geminiEchoKey, errorAnswer as geminiError, googleError } from './gemini-wire.js';
+import { echoKeyAnswer, errorAnswer, type Flavour, usageBody } from './openai-flavours.js';
 import { estimateTokens, isRecord, parseDirective } from './scenario.js';
 
 export const DEFAULT_DIMENSIONS = 8;
@@ -38,10 +38,12 @@ function base64(values: number[]): string {
   return Buffer.from(new Float32Array(values).buffer).toString('base64');
 }
 
-function erroring(list: string[]): number | null {
+/** The error an input asks for: a status, 'echo' (a 400 echoing the key), or null. */
+function erroring(list: string[]): number | 'echo' | null {
   for (const t of list) {
     const d = parseDirective(t);
     if (d?.kind === 'error') return d.status;
+    if (d?.kind === 'error-echo-key') return 'echo';
   }
   return null;
 }
@@ -56,6 +58,7 @@ export function answerOpenAIEmbeddings(
   const list = texts(body.input);
   if (typeof body.model !== 'string' || list.length === 0) return errorAnswer(flavour, 400, { key, model });
   const status = erroring(list);
+  if (status === 'echo') return echoKeyAnswer(flavour, key);
   if (status !== null) return errorAnswer(flavour, status, { key, model });
   const dims = typeof body.dimensions === 'number' ? body.dimensions : DEFAULT_DIMENSIONS;
   const b64 = body.encoding_format === 'base64';
@@ -79,7 +82,11 @@ export function answerOpenAIEmbeddings(
 }
 
 /** Gemini's `batchEmbedContents` answer: `{embeddings: [{values}]}`, in request order. */
-export function answerGeminiEmbeddings(model: string, body: Record<string, unknown>): Answer {
+export function answerGeminiEmbeddings(
+  model: string,
+  key: string | null,
+  body: Record<string, unknown>,
+): Answer {
   const requests = Array.isArray(body.requests) ? body.requests : [];
   const invalid = (message: string) => ({ status: 400, body: googleError(400, message) });
   if (requests.length === 0) return invalid('* BatchEmbedContentsRequest.requests: requests is required\n');
@@ -94,6 +101,7 @@ export function answerGeminiEmbeddings(model: string, body: Record<string, unkno
     list.push(parts.map((p) => (isRecord(p) && typeof p.text === 'string' ? p.text : '')).join(''));
   }
   const status = erroring(list);
+  if (status === 'echo') return geminiEchoKey(key);
   if (status !== null) return geminiError(status, model);
   return { status: 200, body: { embeddings: list.map((t) => ({ values: fakeVector(t, dims) })) } };
 }

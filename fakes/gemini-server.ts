@@ -119,7 +119,7 @@ export async function startFakeGemini(): Promise<FakeGemini> {
     }
     const embed = EMBED_ROUTE.exec(route);
     if (rec.method === 'POST' && embed) {
-      const a = answerGeminiEmbeddings(decodeURIComponent(embed[1] ?? ''), rec.body ?? {});
+      const a = answerGeminiEmbeddings(decodeURIComponent(embed[1] ?? ''), rec.key, rec.body ?? {});
       return sendGoogleJson(res, a.status, a.body);
     }
     const m = CHAT_ROUTE.exec(route);

@@ -7,7 +7,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { sendJson } from './openai-chat.js';
-import { badRequestAnswer, errorAnswer } from './openai-flavours.js';
+import { badRequestAnswer, echoKeyAnswer, errorAnswer } from './openai-flavours.js';
 import {
   contentText,
   decideReply,
@@ -54,7 +54,7 @@ function replyInput(body: Record<string, unknown>): ReplyInput {
 }
 
 /** The output items the reply becomes, finished. */
-function outputOf(reply: Extract<Reply, { kind: 'text' | 'tool-call' | 'cut' }>) {
+function outputOf(reply: Extract<Reply, { kind: 'text' | 'tool-call' | 'cut' | 'midstream-error' }>) {
   if (reply.kind === 'tool-call')
     return {
       type: 'function_call',
@@ -84,8 +84,18 @@ export function answerResponses(call: ResponsesCall) {
   if (typeof prev === 'string' && !call.stored.has(prev))
     return send(badRequestAnswer('openai', `Previous response with id '${prev}' not found.`));
   const reply = decideReply(replyInput(body));
-  if (reply.kind === 'error') return send(errorAnswer('openai', reply.status, { key: call.key, model }));
-  if (reply.kind !== 'text' && reply.kind !== 'tool-call' && reply.kind !== 'cut')
+  if (reply.kind === 'error')
+    return send(
+      reply.echoKey
+        ? echoKeyAnswer('openai', call.key)
+        : errorAnswer('openai', reply.status, { key: call.key, model }),
+    );
+  if (
+    reply.kind !== 'text' &&
+    reply.kind !== 'tool-call' &&
+    reply.kind !== 'cut' &&
+    reply.kind !== 'midstream-error'
+  )
     return send(badRequestAnswer('openai', `fake: scenario '${reply.kind}' is not served on /responses`));
   const id = `resp_${randomId(32)}`;
   if (body.store !== false) call.stored.add(id);
@@ -146,6 +156,12 @@ export function answerResponses(call: ResponsesCall) {
       event('response.output_text.delta', { ...at, content_index: 0, delta, logprobs: [] });
     if (reply.kind === 'cut') {
       call.cutConnection();
+      return;
+    }
+    if (reply.kind === 'midstream-error') {
+      const message = `The server had an error processing your request.${reply.echoKey ? ` key=${call.key}` : ''}`;
+      event('error', { code: 'server_error', message, param: null });
+      res.end();
       return;
     }
     const text = reply.pieces.join('');

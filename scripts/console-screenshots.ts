@@ -65,6 +65,7 @@ async function main(): Promise<void> {
       apiKey: fakeKey(provider),
       keyName,
       monthlyBudgetUsd,
+      verify: provider !== 'meta',
     });
     ids[keyName] = key.id;
   }

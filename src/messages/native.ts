@@ -47,13 +47,21 @@ function anthropicRequest(
   };
 }
 
+const ANTHROPIC_WANTED: ReadonlySet<string> = new Set([
+  'message_start',
+  'message_delta',
+  'message_stop',
+  'error',
+]);
+
 /** Reads one Anthropic stream: its cumulative usage (message_start, message_delta) and its end. */
 function anthropicStream(): PassThroughProtocol {
   const total: AnthropicUsage = { input_tokens: 0, output_tokens: 0 };
   return {
+    wanted: ANTHROPIC_WANTED,
     onEvent(name, data, usage) {
       if (name === 'message_stop') return 'end';
-      if (name === 'error') return 'end'; // Anthropic's own error event: the client has it as sent
+      if (name === 'error') return 'error'; // Anthropic's own error event: relayed, scrubbed
       if (name !== 'message_start' && name !== 'message_delta') return undefined;
       const parsed = parseObject(data);
       const report =
@@ -64,7 +72,7 @@ function anthropicStream(): PassThroughProtocol {
       }
       return undefined;
     },
-    errorEvent: anthropicErrorEvent,
+    errorEvent: (err) => anthropicErrorEvent(err),
   };
 }
 
@@ -78,7 +86,7 @@ export function nativeMessages(body: Record<string, unknown>, client: AnthropicH
       mergeUsage(usage, parsed.usage);
       return { body: text, usage: toOpenAIUsage(usage) };
     },
-    streamRelay: (_call, hooks) => passThroughRelay(anthropicStream(), hooks),
+    streamRelay: (call, hooks) => passThroughRelay(anthropicStream(), hooks, call.apiKey),
   });
 }
 

@@ -35,23 +35,23 @@ function toUsage(usage: unknown): Usage | undefined {
 
 const FINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
-/** Reads one Responses stream: the final response's usage, the end, the last sequence number. */
-function responsesStream(): PassThroughProtocol {
-  let sequence = -1;
-  return {
-    onEvent(name, data, usage) {
-      const parsed = parseObject(data);
-      if (typeof parsed?.sequence_number === 'number') sequence = parsed.sequence_number;
-      const type = name ?? parsed?.type;
-      if (type === 'error') return 'end'; // OpenAI's own error event: the client has it as sent
-      if (typeof type !== 'string' || !FINAL.has(type)) return undefined;
-      const reported = isRecord(parsed?.response) ? toUsage(parsed.response.usage) : undefined;
-      if (reported) usage(reported);
-      return 'end';
-    },
-    errorEvent: (err) => responsesErrorEvent(err, sequence + 1),
-  };
-}
+/**
+ * Reads a Responses stream: the final response's usage and the end. Sequence numbers count events
+ * from 0, so the error event of a stream cut after N events is number N.
+ */
+const RESPONSES_STREAM: PassThroughProtocol = {
+  wanted: new Set([...FINAL, 'error']),
+  onEvent(name, data, usage) {
+    const parsed = parseObject(data);
+    const type = name ?? parsed?.type;
+    if (type === 'error') return 'error'; // OpenAI's own error event: relayed, scrubbed
+    if (typeof type !== 'string' || !FINAL.has(type)) return undefined;
+    const reported = isRecord(parsed?.response) ? toUsage(parsed.response.usage) : undefined;
+    if (reported) usage(reported);
+    return type === 'response.failed' ? 'error' : 'end';
+  },
+  errorEvent: (err, events) => responsesErrorEvent(err, events),
+};
 
 export function nativeResponses(body: Record<string, unknown>): ProviderAdapter {
   return endpointAdapter('openai', {
@@ -67,6 +67,6 @@ export function nativeResponses(body: Record<string, unknown>): ProviderAdapter 
       const usage = toUsage(parsed.usage);
       return usage ? { body: text, usage } : { body: text };
     },
-    streamRelay: (_call, hooks) => passThroughRelay(responsesStream(), hooks),
+    streamRelay: (call, hooks) => passThroughRelay(RESPONSES_STREAM, hooks, call.apiKey),
   });
 }

@@ -82,7 +82,7 @@ describe('the key console: keys', () => {
   });
 
   it('shows the server’s validation message next to the key field, and empties the field', async () => {
-    await addForm().getByLabel('Provider').selectOption({ label: 'OpenAI' });
+    await addForm().getByLabel('Provider', { exact: true }).selectOption({ label: 'OpenAI' });
     await addForm().getByLabel('API key').fill(fakeKey('anthropic'));
     await addForm().getByRole('button', { name: 'Add key' }).click();
     const keyField = addForm().getByLabel('API key');
@@ -99,7 +99,7 @@ describe('the key console: keys', () => {
     for (const provider of PROVIDERS) {
       const key = fakeKey(provider);
       stored.push(key);
-      await addForm().getByLabel('Provider').selectOption(provider);
+      await addForm().getByLabel('Provider', { exact: true }).selectOption(provider);
       expect(await addForm().locator('.hint').nth(1).textContent()).toMatch(/keys (start|are)/);
       await addForm().getByLabel('Name').fill(`${provider} main`);
       await addForm().getByLabel('API key').fill(key);
@@ -114,12 +114,66 @@ describe('the key console: keys', () => {
       const c = card(`${provider} main`);
       expect(await c.locator('.preview').textContent()).toBe(`${key.slice(0, 4)}…${key.slice(-4)}`);
       expect(await c.locator('.badge').textContent()).toBe(providerLabel(provider));
-      expect(await c.locator('.status').textContent()).toBe('Active');
+      expect(await c.locator('.status').allTextContents()).toEqual(['Active', 'Valid']);
       expect(await c.textContent()).toContain('never');
     }
     const text = await pageText();
     for (const key of stored) expect(text).not.toContain(key);
     expect((await api('/api/user/api-keys')).body.data).toHaveLength(5);
+  });
+
+  it('verifies with the provider: a rejected key is refused by the field and not stored', async () => {
+    const refused = fakeKey('openai');
+    stored.push(refused);
+    stack.fakes.openai.rejectedKeys.add(refused);
+    await addForm().getByLabel('Provider', { exact: true }).selectOption('openai');
+    await addForm().getByLabel('Name').fill('refused');
+    await addForm().getByLabel('API key').fill(refused);
+    await addForm().getByRole('button', { name: 'Add key' }).click();
+    const keyField = addForm().getByLabel('API key');
+    await expect.poll(() => keyField.getAttribute('aria-invalid')).toBe('true');
+    expect(await addForm().locator('.field-error:not([hidden])').textContent()).toContain('not stored');
+    expect(await keyField.inputValue()).toBe('');
+    expect(await page.locator('#key-list > li').count()).toBe(5);
+  });
+
+  it('verifies a stored key (valid, then rejected once the provider refuses it), and replaces its secret', async () => {
+    const c = card('google main');
+    await c.getByRole('button', { name: 'Verify google main' }).click();
+    await waitForStatus(page, 'google main is valid');
+    stack.fakes.google.rejectedKeys.add(stored[PROVIDERS.indexOf('google')] as string);
+    await c.getByRole('button', { name: 'Verify google main' }).click();
+    await waitForStatus(page, 'google main was rejected');
+    expect(await card('google main').locator('[data-status]').textContent()).toBe('Rejected');
+    expect(await card('google main').textContent()).toContain('Refused');
+    expect(await keyOf('google main')).toMatchObject({ status: 'rejected' });
+
+    const fresh = fakeKey('google');
+    stored.push(fresh);
+    await card('google main').getByRole('button', { name: 'Replace secret google main' }).click();
+    const form = card('google main').getByRole('form', { name: 'Replace the secret of google main' });
+    await form.getByLabel('New API key').fill(fresh);
+    await form.getByRole('button', { name: 'Replace' }).click();
+    await waitForStatus(page, 'Replaced the secret of google main');
+    expect(await card('google main').locator('.preview').textContent()).toBe(
+      `${fresh.slice(0, 4)}…${fresh.slice(-4)}`,
+    );
+    expect(await card('google main').locator('[data-status]').textContent()).toBe('Valid');
+  });
+
+  it('sets a key’s priority and expiry in the edit form', async () => {
+    const c = card('openrouter main');
+    await c.getByRole('button', { name: 'Edit openrouter main' }).click();
+    const form = c.getByRole('form', { name: 'Edit openrouter main' });
+    await form.getByLabel('Priority').fill('1');
+    await form.getByLabel('Expires').fill('2099-01-31');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await waitForStatus(page, 'Saved openrouter main');
+    expect(await card('openrouter main').textContent()).toContain('Priority1');
+    expect(await keyOf('openrouter main')).toMatchObject({
+      priority: 1,
+      expiresAt: '2099-01-31T00:00:00.000Z',
+    });
   });
 
   const keyOf = async (name: string) =>
@@ -130,12 +184,12 @@ describe('the key console: keys', () => {
   it('deactivates and reactivates a key; focus stays on the button', async () => {
     await card('openai main').getByRole('button', { name: 'Deactivate openai main' }).click();
     await waitForStatus(page, 'is inactive');
-    expect(await card('openai main').locator('.status').textContent()).toBe('Inactive');
+    expect(await card('openai main').locator('.status').first().textContent()).toBe('Inactive');
     expect(await keyOf('openai main')).toMatchObject({ isActive: false });
     const again = card('openai main').getByRole('button', { name: 'Activate openai main' });
     await expect.poll(() => again.evaluate((b) => b === document.activeElement)).toBe(true);
     await again.click();
-    await expect.poll(() => card('openai main').locator('.status').textContent()).toBe('Active');
+    await expect.poll(() => card('openai main').locator('.status').first().textContent()).toBe('Active');
     expect(await keyOf('openai main')).toMatchObject({ isActive: true });
   });
 
@@ -183,6 +237,22 @@ describe('the key console: keys', () => {
     );
     expect(outline).not.toBe('none');
     await page.setViewportSize({ width: 360, height: 800 });
+    await page.evaluate(() => new Promise(requestAnimationFrame));
+    // No text runs past the right edge (a long URL in a message, say), and nothing scrolls sideways.
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')].flatMap((e) =>
+        [...e.childNodes]
+          .filter((n) => n.nodeType === Node.TEXT_NODE)
+          .map((n) => {
+            const r = document.createRange();
+            r.selectNodeContents(n);
+            return { right: r.getBoundingClientRect().right, text: `${e.tagName}: ${n.textContent}` };
+          })
+          .filter((x) => x.right > 360.5)
+          .map((x) => `${Math.round(x.right)} ${x.text}`),
+      ),
+    );
+    expect(wide).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const light = await background();

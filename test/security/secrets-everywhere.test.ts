@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeAnthropic } from '../../fakes/anthropic-server.js';
-import { startFakeGemini } from '../../fakes/gemini-server.js';
-import { type ChatHarness, createChatHarness, userMessage } from '../helpers/chat-harness.js';
+import { type ChatHarness, userMessage } from '../helpers/chat-harness.js';
 import { DATABASE_KINDS } from '../helpers/databases.js';
 import type { KeyProvider } from '../helpers/keys.js';
 import { leaksOf, seenByClient } from './support/leaks.js';
+import { databaseFiles, nativeHarness } from './support/native-harness.js';
 
 /**
  * Secrets at rest and in flight: canary keys (one per provider, plus the system key and a gateway
@@ -21,17 +19,10 @@ describe.each(DATABASE_KINDS)('canary keys through the whole gateway on %s', (ki
   let alice: string;
   const canaries: string[] = [];
   const seen: string[] = [];
-  let closeNative: () => Promise<void>;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const [anthropic, gemini] = await Promise.all([startFakeAnthropic(), startFakeGemini()]);
-    closeNative = async () => {
-      await Promise.all([anthropic.close(), gemini.close()]);
-    };
-    h = await createChatHarness(kind, {
-      ANTHROPIC_BASE_URL: anthropic.baseUrl,
-      GOOGLE_BASE_URL: gemini.baseUrl,
-    });
+    ({ h, close } = await nativeHarness(kind));
     alice = await h.t.jwt('alice');
     canaries.push(h.systemKey);
     const keep = async (res: Response) => {
@@ -123,10 +114,7 @@ describe.each(DATABASE_KINDS)('canary keys through the whole gateway on %s', (ki
     );
     await h.t.drain();
   }, 120_000);
-  afterAll(async () => {
-    await h.close();
-    await closeNative();
-  });
+  afterAll(async () => close());
 
   it('used every canary (the checks below can fail)', () => {
     expect(canaries).toHaveLength(PROVIDERS.length + 2);
@@ -162,13 +150,7 @@ describe.each(DATABASE_KINDS)('canary keys through the whole gateway on %s', (ki
       await h.t.deps.db.selectFrom('access_tokens').selectAll().execute(),
     ]);
     expect(rows).toContain('canary-');
-    const files = h.t.database.files.map((f) => {
-      try {
-        return readFileSync(f).toString('latin1');
-      } catch {
-        return '';
-      }
-    });
+    const files = databaseFiles(h);
     for (const c of canaries) {
       expect(leaksOf(c, rows)).toEqual([]);
       for (const file of files) expect(leaksOf(c, file)).toEqual([]);

@@ -43,6 +43,8 @@ export function mountAddKeyForm(form: HTMLFormElement, onAdded: (key: KeyView) =
     autocomplete: 'off',
   });
 
+  const verify = h('input', { name: 'verify', type: 'checkbox', checked: true, id: 'add-key-verify' });
+
   provider.addEventListener('change', () => {
     formatHint.textContent = keyFormatHint(provider.value);
   });
@@ -56,6 +58,13 @@ export function mountAddKeyForm(form: HTMLFormElement, onAdded: (key: KeyView) =
       budget,
       'Optional: calls on this key stop once it has spent this much in a UTC month.',
     ),
+    h(
+      'div',
+      { class: 'check' },
+      verify,
+      h('label', { for: verify.id }, 'Check the key with the provider before saving'),
+      h('p', { class: 'hint' }, 'A key the provider refuses is not stored.'),
+    ),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Add key')),
   );
 
@@ -68,6 +77,7 @@ export function mountAddKeyForm(form: HTMLFormElement, onAdded: (key: KeyView) =
     if (keyName.value.trim() !== '') body.keyName = keyName.value.trim();
     const limit = budgetValue(budget.value);
     if (limit !== null) body.monthlyBudgetUsd = limit;
+    if (verify.checked) body.verify = true;
     await busy(form, async () => {
       try {
         const created = await api<KeyView>('POST', '/api/user/api-keys', body);

@@ -3,7 +3,8 @@ import { api, messageOf } from './api.js';
 import { confirmAction } from './confirm.js';
 import { announce, h } from './dom.js';
 import { busy, clearFieldErrors, field, showFailure } from './forms.js';
-import { type KeyView, keyLabel } from './keys-list.js';
+import { lifecycleFields, replaceForm, verifyKey } from './key-lifecycle.js';
+import { hasLifecycle, type KeyView, keyLabel } from './keys-list.js';
 
 /** After a change: reload the list, then put focus back on the same control of the same key. */
 export type Reload = (focus?: { keyId: string; action: string }) => Promise<void>;
@@ -50,11 +51,13 @@ function editForm(key: KeyView, reload: Reload, close: () => void): HTMLFormElem
     autocomplete: 'off',
     value: key.monthlyBudgetUsd ?? '',
   });
+  const more = hasLifecycle(key) ? lifecycleFields(key) : { fields: [], body: () => ({}) };
   const form = h(
     'form',
     { class: 'edit', novalidate: true, 'aria-label': `Edit ${keyLabel(key)}` },
     field('Name', name, 'Empty: no name.'),
     field('Monthly budget (USD)', budget, 'Empty: no budget.'),
+    ...more.fields,
     h(
       'div',
       { class: 'actions' },
@@ -67,6 +70,7 @@ function editForm(key: KeyView, reload: Reload, close: () => void): HTMLFormElem
     const body = {
       keyName: name.value.trim() === '' ? null : name.value.trim(),
       monthlyBudgetUsd: budgetValue(budget.value),
+      ...more.body(),
     };
     await busy(form, async () => {
       try {
@@ -84,21 +88,37 @@ function editForm(key: KeyView, reload: Reload, close: () => void): HTMLFormElem
 
 /** The buttons under a key's card and the edit panel they open. */
 export function keyActions(key: KeyView, reload: Reload): HTMLElement[] {
-  const panel = h('div', { class: 'edit-panel', id: `key-${key.id}-edit`, hidden: true });
-  const edit = button(key, 'edit', 'Edit', () => toggle(panel.hidden === true));
-  edit.setAttribute('aria-expanded', 'false');
-  edit.setAttribute('aria-controls', panel.id);
-  function toggle(open: boolean) {
-    panel.hidden = !open;
-    edit.setAttribute('aria-expanded', String(open));
-    if (open) {
-      panel.replaceChildren(editForm(key, reload, () => toggle(false)));
-      panel.querySelector('input')?.focus();
-    } else {
-      panel.replaceChildren();
-      edit.focus();
+  const panel = h('div', { class: 'edit-panel', id: `key-${key.id}-panel`, hidden: true });
+  let openedBy: HTMLButtonElement | null = null;
+  /** One panel under the card, opened by Edit or Replace secret; its button says whether it is open. */
+  const opener = (action: string, text: string, form: (close: () => void) => HTMLFormElement) => {
+    const b = button(key, action, text, () => toggle(b, openedBy !== b));
+    b.setAttribute('aria-expanded', 'false');
+    b.setAttribute('aria-controls', panel.id);
+    function toggle(by: HTMLButtonElement, open: boolean) {
+      for (const other of [edit, replace]) other?.setAttribute('aria-expanded', 'false');
+      panel.hidden = !open;
+      openedBy = open ? by : null;
+      by.setAttribute('aria-expanded', String(open));
+      if (open) {
+        panel.replaceChildren(form(() => toggle(by, false)));
+        panel.querySelector('input')?.focus();
+      } else {
+        panel.replaceChildren();
+        by.focus();
+      }
     }
-  }
+    return b;
+  };
+  const edit = opener('edit', 'Edit', (close) => editForm(key, reload, close));
+  const replace = hasLifecycle(key)
+    ? opener('replace', 'Replace secret', (close) => replaceForm(key, reload, close))
+    : null;
+  const verify = hasLifecycle(key)
+    ? button(key, 'verify', 'Verify', () =>
+        run(() => verifyKey(key), reload, { keyId: key.id, action: 'verify' }),
+      )
+    : null;
 
   const activeText = key.isActive ? 'Deactivate' : 'Activate';
   const active = button(key, 'active', activeText, () =>
@@ -137,5 +157,5 @@ export function keyActions(key: KeyView, reload: Reload): HTMLElement[] {
     'danger',
   );
 
-  return [h('div', { class: 'actions' }, edit, active, remove), panel];
+  return [h('div', { class: 'actions' }, edit, verify, replace, active, remove), panel];
 }

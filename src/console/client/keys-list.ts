@@ -3,8 +3,29 @@ import { h } from './dom.js';
 import { usd, when } from './format.js';
 import { providerLabel } from './page-config.js';
 
+/** The key-lifecycle fields of the view (status, verify, priority, expiry); read when the server sends them. */
+interface Lifecycle {
+  status: 'unverified' | 'valid' | 'rejected' | 'expired';
+  verifiedAt: string | null;
+  lastError: string | null;
+  priority: number | null;
+  exclusive: boolean;
+  expiresAt: string | null;
+  rotationDue: boolean;
+}
+
 /** A key as `GET /api/user/api-keys` lists it: the public view (previews only) with this month's spend. */
-export type KeyView = ApiKey & { monthSpendUsd: number };
+export type KeyView = ApiKey & Partial<Lifecycle> & { monthSpendUsd: number };
+
+/** True when the server has the key lifecycle (verify, replace, priority, expiry). */
+export const hasLifecycle = (key: KeyView): boolean => key.status !== undefined;
+
+const STATUS_TEXT: Record<Lifecycle['status'], string> = {
+  unverified: 'Not verified',
+  valid: 'Valid',
+  rejected: 'Rejected',
+  expired: 'Expired',
+};
 
 export function keyLabel(key: KeyView): string {
   return key.keyName ?? `${providerLabel(key.provider)} key`;
@@ -31,10 +52,32 @@ function spend(key: KeyView): (Node | string)[] {
 }
 
 /** The state a person cares about first: can this key be used right now? */
-function statusBadge(key: KeyView): HTMLElement {
-  return key.isActive
-    ? h('span', { class: 'status status-active' }, 'Active')
-    : h('span', { class: 'status status-inactive' }, 'Inactive');
+function statusBadges(key: KeyView): HTMLElement[] {
+  const badges = [
+    key.isActive
+      ? h('span', { class: 'status status-active' }, 'Active')
+      : h('span', { class: 'status status-inactive' }, 'Inactive'),
+  ];
+  if (key.status)
+    badges.push(
+      h('span', { class: `status status-${key.status}`, 'data-status': key.status }, STATUS_TEXT[key.status]),
+    );
+  if (key.rotationDue) badges.push(h('span', { class: 'status status-warning' }, 'Rotation due'));
+  return badges;
+}
+
+/** The lifecycle facts, when the server sends them. */
+function lifecycleFacts(key: KeyView): HTMLElement[] {
+  if (!hasLifecycle(key)) return [];
+  const facts = [
+    fact('Priority', key.priority === null || key.priority === undefined ? 'last' : String(key.priority)),
+  ];
+  if (key.exclusive) facts.push(fact('Fallback', 'never: this provider uses only your keys'));
+  if (key.expiresAt) facts.push(fact('Expires', when(key.expiresAt)));
+  if (key.verifiedAt) facts.push(fact('Verified', when(key.verifiedAt)));
+  if (key.status === 'rejected' && key.lastError)
+    facts.push(fact('Refused', h('span', { class: 'warn' }, key.lastError)));
+  return facts;
 }
 
 /** One key's card: name, provider, preview, status, last use, spend against budget, then its actions. */
@@ -48,7 +91,7 @@ function keyCard(key: KeyView, actions: HTMLElement[]): HTMLLIElement {
       { class: 'card-head' },
       h('h3', { id: titleId }, keyLabel(key)),
       h('span', { class: `badge provider-${key.provider}` }, providerLabel(key.provider)),
-      statusBadge(key),
+      ...statusBadges(key),
     ),
     h(
       'dl',
@@ -56,6 +99,7 @@ function keyCard(key: KeyView, actions: HTMLElement[]): HTMLLIElement {
       fact('Preview', h('code', { class: 'preview' }, key.keyPreview)),
       fact('Last used', when(key.lastUsedAt)),
       fact('This month', ...spend(key)),
+      ...lifecycleFacts(key),
       fact('Added', when(key.createdAt)),
     ),
     ...actions,
