@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationSeconds, lowEntropy, safeKeySetUrl } from './config-checks.js';
-import type { Provider } from './providers/shared/providers.js';
+import type { Provider } from './providers/kit/providers.js';
 
 /**
  * The whole configuration, parsed once from the environment. Nothing else reads

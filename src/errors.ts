@@ -112,7 +112,7 @@ export type ErrorCode =
 /**
  * A code an OpenAI-compatible provider sent (`context_length_exceeded`, `invalid_prompt`, …) and
  * the gateway passes on as it came. The only way out of the closed vocabulary, and a deliberate one:
- * built by `codeOf` in providers/shared/error-body.ts, nowhere else.
+ * built by `codeOf` in providers/kit/error-body.ts, nowhere else.
  */
 export type UpstreamCode = string & { readonly __upstreamCode: true };
 

@@ -1,4 +1,4 @@
-import type { Provider } from '../providers/shared/providers.js';
+import type { Provider } from '../providers/kit/providers.js';
 import type { Usage } from '../providers/types.js';
 import type { CallAccount, CallEnd } from '../usage/call-usage.js';
 import { createRelayedTextCounter } from '../usage/estimate.js';

@@ -1,6 +1,6 @@
 import { createParser } from 'eventsource-parser';
-import { isRecord, parseObject } from '../providers/shared/records.js';
-import { STREAM_INCOMPLETE, type StreamError } from '../providers/shared/sse-error-event.js';
+import { isRecord, parseObject } from '../providers/kit/records.js';
+import { STREAM_INCOMPLETE, type StreamError } from '../providers/kit/sse-error-event.js';
 
 /**
  * What a route that speaks another protocol does with the chat path's OpenAI stream (which always

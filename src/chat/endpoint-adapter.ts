@@ -1,5 +1,5 @@
+import type { Provider } from '../providers/kit/providers.js';
 import { adapterFor } from '../providers/registry.js';
-import type { Provider } from '../providers/shared/providers.js';
 import type { ProviderAdapter } from '../providers/types.js';
 
 /**

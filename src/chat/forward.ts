@@ -6,7 +6,7 @@ import {
   upstreamUnreachable,
 } from '../errors.js';
 import type { ClientGone } from '../http/client-gone.js';
-import { concatBytes } from '../providers/shared/byte-queue.js';
+import { concatBytes } from '../providers/kit/byte-queue.js';
 import type {
   CallContext,
   ChatRequest,

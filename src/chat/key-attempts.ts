@@ -1,6 +1,7 @@
 import { exclusiveKeysUnusable, GatewayError, noKeyAvailable } from '../errors.js';
-import type { Provider } from '../providers/shared/providers.js';
+import type { Provider } from '../providers/kit/providers.js';
 import { markKeyRejected, restKey } from '../vault/key-health.js';
+import { userOwner } from '../vault/key-owner.js';
 import { sealedKeysFor } from '../vault/sealed-keys.js';
 import {
   type ChosenKey,
@@ -69,7 +70,7 @@ function restMs(err: GatewayError): number {
 async function noteFailure(ctx: SourceContext, key: KeyCandidate, err: GatewayError): Promise<void> {
   if (key.keySource !== 'user' || !key.keyId) return;
   const { deps, caller } = ctx;
-  const ref = { userId: caller.userId, keyId: key.keyId };
+  const ref = { owner: userOwner(caller.userId), keyId: key.keyId };
   const at = new Date(ctx.now).toISOString();
   try {
     if (err.code === 'provider_key_rejected') await markKeyRejected(deps.db, ref, err.message, at);
@@ -114,8 +115,10 @@ async function firstGroup(choice: KeyChoice): Promise<{ ctx: SourceContext; grou
     userKeys:
       deps.keyRows?.get(caller.userId, wanted) ??
       (await (deps.keyRows
-        ? deps.keyRows.load(caller.userId, wanted, () => sealedKeysFor(deps.db, caller.userId, wanted))
-        : sealedKeysFor(deps.db, caller.userId, wanted))),
+        ? deps.keyRows.load(caller.userId, wanted, () =>
+            sealedKeysFor(deps.db, userOwner(caller.userId), wanted),
+          )
+        : sealedKeysFor(deps.db, userOwner(caller.userId), wanted))),
   };
   for (const source of choice.sources ?? KEY_SOURCES) {
     const group = await source(ctx);

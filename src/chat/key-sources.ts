@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Caller } from '../auth/caller-type.js';
 import { storedKeyUnreadable, systemKeyNotAllowed } from '../errors.js';
 import type { Logger } from '../ops/logger.js';
-import { type Provider, providerLabel } from '../providers/shared/providers.js';
+import { type Provider, providerLabel } from '../providers/kit/providers.js';
 import type { Database } from '../store/schema.js';
 import { type Vault, VaultError } from '../vault/index.js';
+import { bindingOf, userOwner } from '../vault/key-owner.js';
 import type { KeyRowCache } from '../vault/key-row-cache.js';
 import { isExpired, rotationDue } from '../vault/key-view.js';
 import type { SealedKey } from '../vault/sealed-keys.js';
@@ -128,11 +129,7 @@ async function openStored(candidate: KeyCandidate, ctx: SourceContext): Promise<
   const key = candidate.sealed as SealedKey;
   const { deps, caller } = ctx;
   try {
-    return await deps.vault.open(key.encryptedKey, {
-      userId: caller.userId,
-      keyId: key.id,
-      provider: key.provider,
-    });
+    return await deps.vault.open(key.encryptedKey, bindingOf(userOwner(caller.userId), key.id, key.provider));
   } catch (err) {
     if (!(err instanceof VaultError)) throw err;
     deps.onDecryptFailure?.();

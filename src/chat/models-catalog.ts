@@ -1,4 +1,4 @@
-import type { Provider } from '../providers/shared/providers.js';
+import type { Provider } from '../providers/kit/providers.js';
 
 /**
  * Well-known models per provider, as `GET /v1/models` lists them. Data only: add a line when a

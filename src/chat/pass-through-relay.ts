@@ -1,6 +1,6 @@
 import { createParser } from 'eventsource-parser';
-import { concatBytes } from '../providers/shared/byte-queue.js';
-import { STREAM_INCOMPLETE, type StreamError } from '../providers/shared/sse-error-event.js';
+import { concatBytes } from '../providers/kit/byte-queue.js';
+import { STREAM_INCOMPLETE, type StreamError } from '../providers/kit/sse-error-event.js';
 import type { StreamHooks, StreamRelay, Usage } from '../providers/types.js';
 import { scrubSecrets } from '../vault/scrub-secrets.js';
 

@@ -1,5 +1,5 @@
 import { notFound } from '../errors.js';
-import type { Provider } from '../providers/shared/providers.js';
+import type { Provider } from '../providers/kit/providers.js';
 
 /**
  * Where a model id goes: the provider whose own API serves it, the id that API expects, and the

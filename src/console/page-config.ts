@@ -1,5 +1,5 @@
 import { SCOPES, type Scope } from '../auth/scopes.js';
-import { PROVIDERS, type Provider, providerLabel } from '../providers/shared/providers.js';
+import { PROVIDERS, type Provider, providerLabel } from '../providers/kit/providers.js';
 import { keyFormatHint } from '../vault/key-formats.js';
 
 /**

@@ -7,10 +7,10 @@
 import { endpointAdapter } from '../chat/endpoint-adapter.js';
 import { badRequest, upstreamInvalidResponse } from '../errors.js';
 import { headersFor as geminiHeaders, modelSegment } from '../providers/google/build-request.js';
+import { endpoint } from '../providers/kit/endpoint.js';
+import { isRecord, parseObject } from '../providers/kit/records.js';
 import { postHeaders } from '../providers/openai-compatible/build-request.js';
 import { readResponse as readOpenAIResponse } from '../providers/openai-compatible/read-response.js';
-import { endpoint } from '../providers/shared/endpoint.js';
-import { isRecord, parseObject } from '../providers/shared/records.js';
 import type { CallContext, ProviderAdapter } from '../providers/types.js';
 import { toBase64 } from '../util/encoding.js';
 import { type EmbeddingsRequest, inputTexts } from './schema.js';

@@ -5,7 +5,7 @@ import { endpointNotSupported } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
-import { type Provider, providerLabel } from '../providers/shared/providers.js';
+import { type Provider, providerLabel } from '../providers/kit/providers.js';
 import type { ChatRequest } from '../providers/types.js';
 import { geminiEmbeddings, openAIEmbeddings } from './adapters.js';
 import { embeddingsRequestSchema, inputTexts } from './schema.js';

@@ -2,7 +2,7 @@
  * The chat path's answers → Anthropic's Message shapes, for `/v1/messages` on a model another
  * provider answers: finish reasons, usage, and the message body of a non-streamed call.
  */
-import { isRecord, parseObject } from '../providers/shared/records.js';
+import { isRecord, parseObject } from '../providers/kit/records.js';
 import type { Usage } from '../providers/types.js';
 
 const STOP_REASONS: Readonly<Record<string, string>> = {

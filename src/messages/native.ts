@@ -9,8 +9,8 @@ import { type PassThroughProtocol, passThroughRelay } from '../chat/pass-through
 import { upstreamInvalidResponse } from '../errors.js';
 import { mergeUsage, toOpenAIUsage } from '../providers/anthropic/usage.js';
 import type { AnthropicUsage } from '../providers/anthropic/wire-types.js';
-import { endpoint, USER_AGENT } from '../providers/shared/endpoint.js';
-import { isRecord, parseObject } from '../providers/shared/records.js';
+import { endpoint, USER_AGENT } from '../providers/kit/endpoint.js';
+import { isRecord, parseObject } from '../providers/kit/records.js';
 import type { CallContext, ProviderAdapter, UpstreamRequest } from '../providers/types.js';
 import { anthropicErrorEvent } from './stream-from-chat.js';
 

@@ -8,8 +8,8 @@
  * with neither (src/chat/chat-stream-translator.ts).
  */
 import { translateChatStream } from '../chat/chat-stream-translator.js';
-import { isRecord } from '../providers/shared/records.js';
-import type { StreamError } from '../providers/shared/sse-error-event.js';
+import { isRecord } from '../providers/kit/records.js';
+import type { StreamError } from '../providers/kit/sse-error-event.js';
 import { anthropicUsage, messageId, stopReason } from './from-chat.js';
 
 const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;

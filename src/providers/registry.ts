@@ -1,7 +1,7 @@
 import { anthropicAdapter } from './anthropic/index.js';
 import { googleAdapter } from './google/index.js';
+import { PROVIDERS, type Provider } from './kit/providers.js';
 import { openAICompatibleAdapter } from './openai-compatible/index.js';
-import { PROVIDERS, type Provider } from './shared/providers.js';
 import type { ProviderAdapter } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { GatewayError } from '../errors.js';
-import type { Provider } from './shared/providers.js';
-import type { StreamError } from './shared/sse-error-event.js';
+import type { Provider } from './kit/providers.js';
+import type { StreamError } from './kit/sse-error-event.js';
 
 /** One HTTP call to a provider, as built by an adapter. The key travels only in `headers`. */
 export interface UpstreamRequest {
@@ -86,7 +86,7 @@ export interface StreamHooks {
 /**
  * One stream's translation, driven by whoever reads the upstream: each step returns the bytes for
  * the client, if any (one chunk per call). Neither step throws. Built by `createRelay`
- * (providers/shared/create-relay.ts), which every adapter's `stream-relay.ts` uses.
+ * (providers/kit/create-relay.ts), which every adapter's `stream-relay.ts` uses.
  */
 export interface StreamRelay {
   /** One upstream chunk in. */

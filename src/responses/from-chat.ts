@@ -3,7 +3,7 @@
  * answers: the `response` object (its envelope echoes the request's settings), output items and
  * usage. Shared by the non-streamed answer and the stream's `response.created` / `.completed`.
  */
-import { isRecord, parseObject } from '../providers/shared/records.js';
+import { isRecord, parseObject } from '../providers/kit/records.js';
 import type { Usage } from '../providers/types.js';
 import type { ResponsesRequest } from './schema.js';
 

@@ -7,9 +7,9 @@
 import { endpointAdapter } from '../chat/endpoint-adapter.js';
 import { type PassThroughProtocol, passThroughRelay } from '../chat/pass-through-relay.js';
 import { upstreamInvalidResponse } from '../errors.js';
+import { endpoint } from '../providers/kit/endpoint.js';
+import { isRecord, parseObject } from '../providers/kit/records.js';
 import { postHeaders } from '../providers/openai-compatible/build-request.js';
-import { endpoint } from '../providers/shared/endpoint.js';
-import { isRecord, parseObject } from '../providers/shared/records.js';
 import type { ProviderAdapter, Usage } from '../providers/types.js';
 import { responsesErrorEvent } from './stream-from-chat.js';
 

@@ -9,8 +9,8 @@
  * event (or a stream with no end) becomes one `error` event, which the openai SDK raises.
  */
 import { translateChatStream } from '../chat/chat-stream-translator.js';
-import { isRecord } from '../providers/shared/records.js';
-import type { StreamError } from '../providers/shared/sse-error-event.js';
+import { isRecord } from '../providers/kit/records.js';
+import type { StreamError } from '../providers/kit/sse-error-event.js';
 import { functionCallItem, messageItem, newId, outputTextPart, responseObject } from './from-chat.js';
 import type { ResponsesRequest } from './schema.js';
 

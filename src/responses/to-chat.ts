@@ -6,7 +6,7 @@
  * conversations and prompts, background runs, item references, built-in tools) is named in one 400.
  */
 import { badRequest, type FieldIssue } from '../errors.js';
-import { isRecord } from '../providers/shared/records.js';
+import { isRecord } from '../providers/kit/records.js';
 import type { ChatRequest } from '../providers/types.js';
 import type { ResponsesRequest } from './schema.js';
 

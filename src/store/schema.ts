@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { Provider } from '../providers/shared/providers.js';
+import type { Provider } from '../providers/kit/providers.js';
 
 /**
  * Table types. Timestamps are written as ISO strings; SQLite hands them back as strings and

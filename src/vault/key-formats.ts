@@ -7,7 +7,7 @@
  * regex is old, and never echo the submitted value back in any message.
  */
 import { badRequest } from '../errors.js';
-import { type Provider, providerLabel } from '../providers/shared/providers.js';
+import { type Provider, providerLabel } from '../providers/kit/providers.js';
 
 const ERROR_CODE = 'invalid_api_key_format';
 const PARAM = 'apiKey';

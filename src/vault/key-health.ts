@@ -1,5 +1,6 @@
 import type { Kysely, Updateable } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { type KeyOwner, ofOwner } from './key-owner.js';
 
 /**
  * What providers say about a stored key, written in one place: verify, a rejection during chat,
@@ -11,7 +12,7 @@ const MAX_ERROR_CHARS = 500;
 const cut = (message: string) => message.slice(0, MAX_ERROR_CHARS);
 
 export interface KeyRef {
-  userId: string;
+  owner: KeyOwner;
   keyId: string;
 }
 
@@ -21,12 +22,7 @@ async function setHealth(
   key: KeyRef,
   set: Updateable<Database['api_keys']>,
 ): Promise<void> {
-  await db
-    .updateTable('api_keys')
-    .set(set)
-    .where('user_id', '=', key.userId)
-    .where('id', '=', key.keyId)
-    .execute();
+  await ofOwner(db.updateTable('api_keys').set(set), key.owner).where('id', '=', key.keyId).execute();
 }
 
 /** The provider accepted the key: `valid`, any rest lifted, the last error kept for the record. */

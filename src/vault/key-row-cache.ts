@@ -1,4 +1,4 @@
-import type { Provider } from '../providers/shared/providers.js';
+import type { Provider } from '../providers/kit/providers.js';
 import { type SealedKey, sealedKeyOf } from './sealed-keys.js';
 
 /**

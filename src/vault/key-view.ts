@@ -1,4 +1,4 @@
-import type { Provider } from '../providers/shared/providers.js';
+import type { Provider } from '../providers/kit/providers.js';
 import { type KeyStatusStored, toIso } from '../store/schema.js';
 
 /** `expired` is never stored: it is read from expiresAt, so a key expires on time without a writer. */

@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Updateable } from 'kysely';
 import { conflict } from '../errors.js';
-import type { Provider } from '../providers/shared/providers.js';
+import type { Provider } from '../providers/kit/providers.js';
 import { insertCapped } from '../store/capped-insert.js';
 import type { Database, Dialect, KeyStatusStored } from '../store/schema.js';
 import { type ApiKey, type KeyViewContext, PUBLIC_COLUMNS, type PublicRow, toApiKey } from './key-view.js';

@@ -5,12 +5,13 @@ import { badRequest, keyRefusedByProvider, notFound, storedKeyUnreadable } from 
 import type { AppEnv } from '../http/app-env.js';
 import { readJson } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
-import { type Provider, providerLabel } from '../providers/shared/providers.js';
+import { type Provider, providerLabel } from '../providers/kit/providers.js';
 import { monthOf } from '../usage/budgets.js';
 import { monthSpendByKey } from '../usage/spend-repo.js';
 import { VaultError } from './index.js';
 import { checkKeyFormat, keyPreview } from './key-formats.js';
 import { markKeyRejected, markKeyVerified } from './key-health.js';
+import { bindingOf, userOwner } from './key-owner.js';
 import type { KeyRowCache } from './key-row-cache.js';
 import type { KeyViewContext } from './key-view.js';
 import {
@@ -84,7 +85,7 @@ export function keysRoutes(deps: Deps, audit: AuditTrail, keyRows?: KeyRowCache)
     const body = parseBody(createSchema, await readJson(c.req.raw, config.maxBodyBytes));
     const verifiedAt = await acceptSecret(body.provider, body.apiKey, body.verify);
     const id = crypto.randomUUID();
-    const encryptedKey = await vault.seal(body.apiKey, { userId, keyId: id, provider: body.provider });
+    const encryptedKey = await vault.seal(body.apiKey, bindingOf(userOwner(userId), id, body.provider));
     const created = await insertKey(
       db,
       deps.dialect,
@@ -142,7 +143,10 @@ export function keysRoutes(deps: Deps, audit: AuditTrail, keyRows?: KeyRowCache)
     const existing = await findKey(db, userId, keyId, view());
     if (!existing) throw keyNotFound();
     const verifiedAt = await acceptSecret(existing.provider, body.apiKey, body.verify);
-    const encryptedKey = await vault.seal(body.apiKey, { userId, keyId, provider: existing.provider });
+    const encryptedKey = await vault.seal(
+      body.apiKey,
+      bindingOf(userOwner(userId), keyId, existing.provider),
+    );
     const now = clock().toISOString();
     const secret = { encryptedKey, keyPreview: keyPreview(body.apiKey), verifiedAt, now };
     const replaced = await replaceSecret(db, userId, keyId, secret, view());
@@ -161,17 +165,17 @@ export function keysRoutes(deps: Deps, audit: AuditTrail, keyRows?: KeyRowCache)
     // No body, or `{}`: anything else is refused like on every other write route.
     if (c.req.raw.body !== null && c.req.header('content-length') !== '0')
       parseBody(verifySchema, await readJson(c.req.raw, config.maxBodyBytes));
-    const sealed = await findSealedKey(db, userId, keyId);
+    const sealed = await findSealedKey(db, userOwner(userId), keyId);
     if (!sealed) throw keyNotFound();
     // An unreadable secret is stored_key_unreadable (500), as in chat; the status stays.
     const apiKey = await vault
-      .open(sealed.encryptedKey, { userId, keyId, provider: sealed.provider })
+      .open(sealed.encryptedKey, bindingOf(userOwner(userId), keyId, sealed.provider))
       .catch((err: unknown) => {
         if (!(err instanceof VaultError)) throw err;
         throw storedKeyUnreadable(`${providerLabel(sealed.provider)} key ${sealed.keyPreview}`);
       });
     const check = await checkKeyWithProvider(deps, sealed.provider, apiKey, sealed.keyPreview);
-    const ref = { userId, keyId };
+    const ref = { owner: userOwner(userId), keyId };
     if (check.valid) await markKeyVerified(db, ref, check.checkedAt);
     else await markKeyRejected(db, ref, check.message ?? 'rejected', check.checkedAt);
     changed(userId);

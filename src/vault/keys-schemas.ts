@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { displayName } from '../http/display-name.js';
-import { PROVIDERS } from '../providers/shared/providers.js';
+import { PROVIDERS } from '../providers/kit/providers.js';
 
 /** What the key routes accept; every field is named in README "Keys". */
 

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { bindingOf, type KeyOwner } from './key-owner.js';
 import { type Vault, VaultError } from './vault.js';
 
 export interface RewrapReport {
@@ -69,7 +70,7 @@ export async function rewrapAll(
   for (let batch = 1; ; batch++) {
     const rows = await db
       .selectFrom('api_keys')
-      .select(['id', 'user_id', 'provider', 'encrypted_key'])
+      .select(['id', 'owner_kind', 'user_id', 'provider', 'encrypted_key'])
       .where('id', '>', after)
       .where('encrypted_key', 'not like', current)
       .orderBy('id')
@@ -77,14 +78,15 @@ export async function rewrapAll(
       .execute();
     if (rows.length === 0) return report;
     after = rows[rows.length - 1]!.id;
-    const updates: { id: string; userId: string; from: string; to: string }[] = [];
+    const updates: { id: string; owner: KeyOwner; from: string; to: string }[] = [];
     for (const row of rows) {
-      const binding = { userId: row.user_id, keyId: row.id, provider: row.provider };
+      const owner = { kind: row.owner_kind === 'org' ? 'org' : 'user', id: row.user_id } as const;
+      const binding = bindingOf(owner, row.id, row.provider);
       try {
         const plaintext = await vault.open(row.encrypted_key, binding);
         updates.push({
           id: row.id,
-          userId: row.user_id,
+          owner,
           from: row.encrypted_key,
           to: await vault.seal(plaintext, binding),
         });
@@ -104,7 +106,8 @@ export async function rewrapAll(
             .updateTable('api_keys')
             .set({ encrypted_key: u.to })
             .where('id', '=', u.id)
-            .where('user_id', '=', u.userId)
+            .where('owner_kind', '=', u.owner.kind)
+            .where('user_id', '=', u.owner.id)
             .where('encrypted_key', '=', u.from)
             .executeTakeFirst();
           n += Number(result.numUpdatedRows);

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Provider } from '../providers/shared/providers.js';
+import type { Provider } from '../providers/kit/providers.js';
 import type { Database, KeyStatusStored } from '../store/schema.js';
+import { type KeyOwner, ofOwner } from './key-owner.js';
 
 /** A row with its sealed key, for the vault to open; never serialised to a client. */
 export interface SealedKey {
@@ -45,12 +46,12 @@ export function sealedKeyOf(r: SealedKey): SealedKey {
 const msOf = (v: string | Date | null): number | null => (v === null ? null : new Date(v).getTime());
 
 /**
- * Every key (active or not: an inactive `exclusive` key still forbids the fallback) the caller
+ * Every key (active or not: an inactive `exclusive` key still forbids the fallback) the owner
  * holds for these providers, newest first; key choice orders them by priority and filters them.
  */
 export async function sealedKeysFor(
   db: Kysely<Database>,
-  userId: string,
+  owner: KeyOwner,
   providers: Provider[],
 ): Promise<SealedKey[]> {
   const rows = await db
@@ -72,7 +73,8 @@ export async function sealedKeysFor(
       'created_at',
       'rotate_after_days',
     ])
-    .where('user_id', '=', userId)
+    .where('owner_kind', '=', owner.kind)
+    .where('user_id', '=', owner.id)
     .where('provider', 'in', providers)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
@@ -95,16 +97,16 @@ export async function sealedKeysFor(
   }));
 }
 
-/** One of the caller's keys with its sealed secret (verify opens it); undefined for another's id. */
+/** One of the owner's keys with its sealed secret (verify opens it); undefined for another's id. */
 export async function findSealedKey(
   db: Kysely<Database>,
-  userId: string,
+  owner: KeyOwner,
   id: string,
 ): Promise<Pick<SealedKey, 'id' | 'provider' | 'keyName' | 'keyPreview' | 'encryptedKey'> | undefined> {
-  const row = await db
-    .selectFrom('api_keys')
-    .select(['id', 'provider', 'key_name', 'key_preview', 'encrypted_key'])
-    .where('user_id', '=', userId)
+  const row = await ofOwner(
+    db.selectFrom('api_keys').select(['id', 'provider', 'key_name', 'key_preview', 'encrypted_key']),
+    owner,
+  )
     .where('id', '=', id)
     .executeTakeFirst();
   return row

@@ -2,11 +2,14 @@ import { fromBase64Url, toBase64Url, utf8Decode, utf8Encode } from '../util/enco
 import { type AeadEngine, GCM_IV_BYTES, GCM_TAG_BYTES, webCryptoAead } from './cipher.js';
 import { type DataKey, deriveDataKey } from './kdf.js';
 
-/** Who a sealed key belongs to. Sealing binds the ciphertext to all three (via the AAD). */
+/** Who a sealed key belongs to. Sealing binds the ciphertext to all of it (via the AAD). */
 export interface KeyBinding {
+  /** The owner's id: a user's, or an organisation's when `ownerKind` is 'org'. */
   userId: string;
   keyId: string;
   provider: string;
+  /** 'org' for an organisation's key (its own AAD domain); absent for a user's key. */
+  ownerKind?: 'org';
 }
 
 export interface Vault {
@@ -44,6 +47,7 @@ const VERSION = 'v1';
 const KID_RE = /^[0-9a-f]{12}$/;
 // "v1" pins the whole scheme: AES-256-GCM, this KDF, this AAD layout. A v2 gets its own branch.
 const AAD_DOMAIN = 'byok-gateway/api-key/v1';
+const ORG_AAD_DOMAIN = 'byok-gateway/org-api-key/v1';
 
 interface Parsed {
   header: string;
@@ -80,7 +84,8 @@ function parse(sealed: string): Parsed | null {
  * header is included so the version and kid in front of the ciphertext cannot be edited either.
  */
 function buildAad(binding: KeyBinding, header: string): Uint8Array<ArrayBuffer> {
-  const texts = [AAD_DOMAIN, binding.userId, binding.keyId, binding.provider, header];
+  const domain = binding.ownerKind === 'org' ? ORG_AAD_DOMAIN : AAD_DOMAIN;
+  const texts = [domain, binding.userId, binding.keyId, binding.provider, header];
   return asciiAad(texts) ?? utf8Aad(texts);
 }
 

@@ -1,8 +1,8 @@
 import type { Deps } from '../deps.js';
 import { upstreamTimeout, upstreamUnreachable } from '../errors.js';
+import { readErrorBody, safeMessage } from '../providers/kit/error-body.js';
+import { type Provider, providerLabel } from '../providers/kit/providers.js';
 import { adapterFor } from '../providers/registry.js';
-import { readErrorBody, safeMessage } from '../providers/shared/error-body.js';
-import { type Provider, providerLabel } from '../providers/shared/providers.js';
 import type { CallContext, UpstreamResponse } from '../providers/types.js';
 
 /** What the provider said about a key, as `POST …/verify` answers it. */

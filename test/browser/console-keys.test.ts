@@ -1,6 +1,6 @@
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDERS, providerLabel } from '../../src/providers/shared/providers.js';
+import { PROVIDERS, providerLabel } from '../../src/providers/kit/providers.js';
 import {
   type ConsoleStack,
   launchChromium,

@@ -1,4 +1,4 @@
-import type { StreamError } from '../../src/providers/shared/sse-error-event.js';
+import type { StreamError } from '../../src/providers/kit/sse-error-event.js';
 import type { StreamRelay } from '../../src/providers/types.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Provider } from '../../providers/shared/providers.js';
+import type { Provider } from '../../providers/kit/providers.js';
 import type { PageConfig } from '../page-config.js';
 
 /** The server's providers and scopes, read once from the page (see src/console/page-config.ts). */

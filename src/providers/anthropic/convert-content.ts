@@ -6,8 +6,8 @@
  * never fetches a URL a user gave (no SSRF), and Anthropic would not fetch `http:` either.
  */
 import { badRequest } from '../../errors.js';
-import { isDataUrl, parseImageDataUrl } from '../shared/data-url.js';
-import { isRecord } from '../shared/records.js';
+import { isDataUrl, parseImageDataUrl } from '../kit/data-url.js';
+import { isRecord } from '../kit/records.js';
 import type { ImageBlock, TextBlock } from './wire-types.js';
 
 function textBlock(text: string): TextBlock[] {

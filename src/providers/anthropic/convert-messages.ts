@@ -13,7 +13,7 @@
  * allow in an id are replaced by `_` on both sides, so the pair still matches.
  */
 import { badRequest } from '../../errors.js';
-import { isRecord, parseObject } from '../shared/records.js';
+import { isRecord, parseObject } from '../kit/records.js';
 import { contentBlocks, textBlocks } from './convert-content.js';
 import type { AnthropicMessage, Block, TextBlock, ToolResultBlock, ToolUseBlock } from './wire-types.js';
 

@@ -5,7 +5,7 @@
  * `{type: "tool", name}`; and `parallel_tool_calls: false` to `disable_parallel_tool_use: true`.
  */
 import { badRequest } from '../../errors.js';
-import { isRecord } from '../shared/records.js';
+import { isRecord } from '../kit/records.js';
 import type { ChatRequest } from '../types.js';
 import { JSON_TOOL_NAME } from './json-output.js';
 import type { AnthropicTool, ToolChoice } from './wire-types.js';

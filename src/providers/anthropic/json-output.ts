@@ -11,7 +11,7 @@
  *   thinking), so those combinations are a 400 naming `response_format`.
  */
 import { badRequest } from '../../errors.js';
-import { isRecord } from '../shared/records.js';
+import { isRecord } from '../kit/records.js';
 import type { ChatRequest } from '../types.js';
 import type { ModelParams } from './model-params.js';
 import type { AnthropicTool, OutputConfig, ToolChoice } from './wire-types.js';

@@ -7,7 +7,7 @@
  * input becomes the text.
  */
 import { upstreamInvalidResponse } from '../../errors.js';
-import { isRecord, parseObject } from '../shared/records.js';
+import { isRecord, parseObject } from '../kit/records.js';
 import type { CallContext, Usage } from '../types.js';
 import { finishReason } from './finish-reason.js';
 import { JSON_TOOL_NAME } from './json-output.js';

@@ -6,7 +6,7 @@
  * means "not set". OpenAI's list: https://platform.openai.com/docs/api-reference/chat/create.
  */
 import { badRequest } from '../../errors.js';
-import { isRecord } from '../shared/records.js';
+import { isRecord } from '../kit/records.js';
 import type { ChatRequest } from '../types.js';
 
 /** Read by the converters: build-request.ts and the files it calls. */

@@ -7,7 +7,7 @@
  * unknown blocks carry nothing an OpenAI client reads. `content_block_stop` needs no output.
  */
 
-import { isRecord } from '../shared/records.js';
+import { isRecord } from '../kit/records.js';
 import { JSON_TOOL_NAME } from './json-output.js';
 import { type BlockState, type StreamState, writeDelta } from './stream-state.js';
 

@@ -7,7 +7,7 @@
  * mapped as to-error.ts maps the same error type, scrubbed, and no `[DONE]`.
  */
 
-import { isRecord } from '../shared/records.js';
+import { isRecord } from '../kit/records.js';
 import { finishReason } from './finish-reason.js';
 import { finish, noteUsage, type StreamState, start } from './stream-state.js';
 import { statusOfErrorType, toError } from './to-error.js';

@@ -14,8 +14,8 @@
  * `[DONE]`.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { createRelay } from '../shared/create-relay.js';
-import { parseObject } from '../shared/records.js';
+import { createRelay } from '../kit/create-relay.js';
+import { parseObject } from '../kit/records.js';
 import type { CallContext, StreamHooks, StreamRelay } from '../types.js';
 import { onBlockDelta, onBlockStart } from './stream-block-events.js';
 import { onErrorEvent, onMessageDelta, onMessageStart, onMessageStop } from './stream-message-events.js';

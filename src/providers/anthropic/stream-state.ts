@@ -6,7 +6,7 @@
  * `[DONE]`. Chunks are built as strings around a prefix computed once per stream.
  */
 
-import type { RelayOutput } from '../shared/create-relay.js';
+import type { RelayOutput } from '../kit/create-relay.js';
 import type { CallContext } from '../types.js';
 import { mergeUsage, toOpenAIUsage } from './usage.js';
 import type { AnthropicUsage } from './wire-types.js';

@@ -4,15 +4,15 @@
  * (401 `provider_key_rejected` naming the key by label; 502 `system_key_rejected` for a system
  * key); 429 keeps Retry-After; 529 overloaded → 503; a spent balance (402, or Anthropic's 400
  * "credit balance is too low") → 429 `insufficient_quota`; 404 → `model_not_found`; the rest by
- * the common status rows (providers/shared/status-table.ts). Anthropic's message is passed on only
+ * the common status rows (providers/kit/status-table.ts). Anthropic's message is passed on only
  * scrubbed of the key and anything key-like. Error types and statuses:
  * https://docs.anthropic.com/en/api/errors
  */
 import { type GatewayError, insufficientQuota, rateLimitExceeded } from '../../errors.js';
-import { readErrorBody, safeMessage } from '../shared/error-body.js';
-import { keyRejected } from '../shared/key-rejected.js';
-import { rateLimitHeaders } from '../shared/rate-limit-headers.js';
-import { fromRow, type StatusRows, statusRow, upstreamSaid } from '../shared/status-table.js';
+import { readErrorBody, safeMessage } from '../kit/error-body.js';
+import { keyRejected } from '../kit/key-rejected.js';
+import { rateLimitHeaders } from '../kit/rate-limit-headers.js';
+import { fromRow, type StatusRows, statusRow, upstreamSaid } from '../kit/status-table.js';
 import type { CallContext } from '../types.js';
 
 const NAME = 'Anthropic';

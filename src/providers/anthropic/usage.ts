@@ -6,7 +6,7 @@
  * Null counts are 0.
  */
 
-import { isRecord } from '../shared/records.js';
+import { isRecord } from '../kit/records.js';
 import type { Usage } from '../types.js';
 import type { AnthropicUsage } from './wire-types.js';
 

@@ -7,8 +7,8 @@
  *   key:    GET  {base}/models?pageSize=1   (free: spends no tokens)
  */
 
-import { endpoint, USER_AGENT } from '../shared/endpoint.js';
-import type { Provider } from '../shared/providers.js';
+import { endpoint, USER_AGENT } from '../kit/endpoint.js';
+import type { Provider } from '../kit/providers.js';
 import type { CallContext, ChatRequest, UpstreamRequest } from '../types.js';
 import { convertMessages } from './convert-messages.js';
 import { convertTools } from './convert-tools.js';

@@ -4,8 +4,8 @@
  * Files-API/GCS URIs) and the gateway never fetches a URL a user gave (no SSRF).
  */
 import { badRequest } from '../../errors.js';
-import { isDataUrl, parseImageDataUrl } from '../shared/data-url.js';
-import { isRecord } from '../shared/records.js';
+import { isDataUrl, parseImageDataUrl } from '../kit/data-url.js';
+import { isRecord } from '../kit/records.js';
 import type { GeminiPart } from './gemini-types.js';
 
 function contentParts(content: unknown, param: string): unknown[] {

@@ -11,7 +11,7 @@
  * A message's `name` has no place in Gemini and is ignored.
  */
 import { badRequest } from '../../errors.js';
-import { isRecord } from '../shared/records.js';
+import { isRecord } from '../kit/records.js';
 import { textContent, userParts } from './convert-content.js';
 import type { GeminiContent, GeminiPart, GeminiRole } from './gemini-types.js';
 import type { ModelCaps } from './model-table.js';

@@ -7,7 +7,7 @@
  * those
  */
 import { badRequest } from '../../errors.js';
-import { isRecord } from '../shared/records.js';
+import { isRecord } from '../kit/records.js';
 import type { FunctionDeclaration, GeminiTool, ToolConfig } from './gemini-types.js';
 
 export interface ConvertedTools {

@@ -5,7 +5,7 @@
  * OpenAI's API.
  */
 import { badRequest } from '../../errors.js';
-import { isRecord } from '../shared/records.js';
+import { isRecord } from '../kit/records.js';
 import type { ChatRequest } from '../types.js';
 import type { GenerationConfig, ThinkingConfig } from './gemini-types.js';
 import { type ModelCaps, REASONING_EFFORTS, type ReasoningEffort } from './model-table.js';

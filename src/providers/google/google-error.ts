@@ -1,5 +1,5 @@
-import { pickMessage } from '../shared/error-body.js';
-import { isRecord } from '../shared/records.js';
+import { pickMessage } from '../kit/error-body.js';
+import { isRecord } from '../kit/records.js';
 /**
  * Reading Google's error bodies (https://ai.google.dev/api/generate-content):
  *   {"error": {"code": 400, "message": "…", "status": "INVALID_ARGUMENT", "details": [ … ]}}

@@ -5,7 +5,7 @@
  * new OpenAI parameter is never dropped silently.
  */
 import { badRequest } from '../../errors.js';
-import { isRecord } from '../shared/records.js';
+import { isRecord } from '../kit/records.js';
 import type { ChatRequest } from '../types.js';
 
 type Disposition = 'mapped' | 'passed' | 'ignored' | 'refused';

@@ -5,7 +5,7 @@
  * (inline images, executable code) are left out.
  */
 
-import { isRecord } from '../shared/records.js';
+import { isRecord } from '../kit/records.js';
 import type { Usage } from '../types.js';
 import { toUsage } from './usage.js';
 

@@ -7,7 +7,7 @@
  * `content_filter`.
  */
 import { type GatewayError, upstreamInvalidResponse } from '../../errors.js';
-import { isRecord } from '../shared/records.js';
+import { isRecord } from '../kit/records.js';
 import type { CallContext, Usage } from '../types.js';
 import { mapFinishReason, type OpenAIFinishReason, toolCallFailed } from './finish-reason.js';
 import { readGoogleError } from './google-error.js';

@@ -1,7 +1,7 @@
 /**
  * A Gemini SSE body (`:streamGenerateContent?alt=sse`: `data:` events framed by CRLF CRLF, no
  * `[DONE]`) → the client's OpenAI SSE, as one relay in the shared envelope
- * (providers/shared/create-relay.ts; no stream of its own: the client stream drives it,
+ * (providers/kit/create-relay.ts; no stream of its own: the client stream drives it,
  * src/chat/client-stream.ts): bytes → TextDecoder in streaming mode (UTF-8 split anywhere) →
  * eventsource-parser (any line ending) → stream-translator.ts. Plain calls rather than a
  * TextDecoderStream → EventSourceParserStream → TransformStream chain: stream hops per network
@@ -13,7 +13,7 @@
  * the very end so that a last line without one is seen too (an event still needs its blank line).
  */
 import { createParser, ParseError } from 'eventsource-parser';
-import { createRelay } from '../shared/create-relay.js';
+import { createRelay } from '../kit/create-relay.js';
 import type { CallContext, StreamHooks, StreamRelay } from '../types.js';
 import { type GoogleError, readGoogleError } from './google-error.js';
 import { createTranslator } from './stream-translator.js';

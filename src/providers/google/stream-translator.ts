@@ -12,12 +12,12 @@
  * finishReason. Only then come the finish chunk, the usage chunk (if asked for) and `[DONE]`. A
  * cut, an idle upstream, no finishReason, an error object, a failed tool call or an event that is
  * not JSON ends the stream with one error event instead. The envelope
- * (providers/shared/create-relay.ts) owns the ending, usage reporting and throw-safety.
+ * (providers/kit/create-relay.ts) owns the ending, usage reporting and throw-safety.
  */
 
-import type { RelayOutput } from '../shared/create-relay.js';
-import { isRecord } from '../shared/records.js';
-import type { StreamError } from '../shared/sse-error-event.js';
+import type { RelayOutput } from '../kit/create-relay.js';
+import { isRecord } from '../kit/records.js';
+import type { StreamError } from '../kit/sse-error-event.js';
 import type { CallContext, Usage } from '../types.js';
 import { mapFinishReason, type OpenAIFinishReason, toolCallFailed } from './finish-reason.js';
 import { type GoogleError, readGoogleError } from './google-error.js';

@@ -12,10 +12,10 @@
  *   is kept only scrubbed of the call's key and every key-like string; `details` never.
  */
 import { type GatewayError, insufficientQuota, rateLimitExceeded } from '../../errors.js';
-import { safeMessage } from '../shared/error-body.js';
-import { keyRejected } from '../shared/key-rejected.js';
-import { rateLimitHeaders } from '../shared/rate-limit-headers.js';
-import { fromRow, type StatusRows, statusRow, upstreamSaid } from '../shared/status-table.js';
+import { safeMessage } from '../kit/error-body.js';
+import { keyRejected } from '../kit/key-rejected.js';
+import { rateLimitHeaders } from '../kit/rate-limit-headers.js';
+import { fromRow, type StatusRows, statusRow, upstreamSaid } from '../kit/status-table.js';
 import type { CallContext } from '../types.js';
 import { type GoogleError, parseErrorText } from './google-error.js';
 

@@ -6,7 +6,7 @@
  * the total.
  */
 
-import { isRecord } from '../shared/records.js';
+import { isRecord } from '../kit/records.js';
 import type { Usage } from '../types.js';
 
 function count(value: unknown): number | undefined {

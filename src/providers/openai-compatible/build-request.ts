@@ -6,8 +6,8 @@
  * https://llama.developer.meta.com/docs/ (Meta's SSE accept header).
  */
 
-import { endpoint, USER_AGENT } from '../shared/endpoint.js';
-import type { Provider } from '../shared/providers.js';
+import { endpoint, USER_AGENT } from '../kit/endpoint.js';
+import type { Provider } from '../kit/providers.js';
 import type { CallContext, ChatRequest, UpstreamRequest } from '../types.js';
 
 function headersFor(apiKey: string, accept: string): Record<string, string> {

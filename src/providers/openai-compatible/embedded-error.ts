@@ -1,6 +1,6 @@
 import type { ErrorCode, UpstreamCode } from '../../errors.js';
-import { codeOf, nonEmptyString, pickMessage } from '../shared/error-body.js';
-import { isRecord } from '../shared/records.js';
+import { codeOf, nonEmptyString, pickMessage } from '../kit/error-body.js';
+import { isRecord } from '../kit/records.js';
 
 export interface EmbeddedError {
   /** Raw upstream text, not yet scrubbed. */

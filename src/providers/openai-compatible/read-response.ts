@@ -7,9 +7,9 @@
  * and `"error":` can only be keys (the same argument as the stream relay's).
  */
 import { upstreamFailed, upstreamInvalidResponse } from '../../errors.js';
-import { safeMessage } from '../shared/error-body.js';
-import { providerLabel } from '../shared/providers.js';
-import { parseObject } from '../shared/records.js';
+import { safeMessage } from '../kit/error-body.js';
+import { providerLabel } from '../kit/providers.js';
+import { parseObject } from '../kit/records.js';
 import type { CallContext, Usage } from '../types.js';
 import { embeddedError } from './embedded-error.js';
 import { toUsage } from './usage.js';

@@ -9,7 +9,7 @@
  * of that chunk (no copy). Only the tail of a chunk (an unfinished event) is copied and kept.
  */
 
-import { concatBytes } from '../shared/byte-queue.js';
+import { concatBytes } from '../kit/byte-queue.js';
 import { CR, LF, nextBreak, oneLineEvent, parseEvent, type SseEvent } from './sse-parse-event.js';
 
 export type { SseEvent } from './sse-parse-event.js';

@@ -13,10 +13,10 @@
  *   throw-safety.
  */
 import { type ErrorCode, type UpstreamCode, upstreamFailed } from '../../errors.js';
-import { createRelay, type RelayHandlers, type RelayOutput } from '../shared/create-relay.js';
-import { pickMessage, safeMessage } from '../shared/error-body.js';
-import { providerLabel } from '../shared/providers.js';
-import { isRecord, parseObject } from '../shared/records.js';
+import { createRelay, type RelayHandlers, type RelayOutput } from '../kit/create-relay.js';
+import { pickMessage, safeMessage } from '../kit/error-body.js';
+import { providerLabel } from '../kit/providers.js';
+import { isRecord, parseObject } from '../kit/records.js';
 import type { CallContext, StreamHooks, StreamRelay } from '../types.js';
 import { embeddedError } from './embedded-error.js';
 import { type SseEvent, SseEventSplitter } from './sse-events.js';

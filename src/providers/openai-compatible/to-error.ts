@@ -2,18 +2,18 @@
  * A non-2xx answer from OpenAI, OpenRouter or Meta → the gateway's error (README "Upstream
  * failures"): the provider's rejection of a stored key is 401 `provider_key_rejected` naming the
  * key by label; 429 stays 429 with Retry-After; exhausted credit or quota is 429
- * `insufficient_quota`; the common status rows (providers/shared/status-table.ts) for the rest,
+ * `insufficient_quota`; the common status rows (providers/kit/status-table.ts) for the rest,
  * keeping the upstream's own code where it names the problem (`context_length_exceeded`). Upstream
  * text is passed on only scrubbed (OpenAI's 401 echoes a masked key, some providers the whole key)
  * and cut to 500 characters. Status meanings: https://platform.openai.com/docs/guides/error-codes
  * and https://openrouter.ai/docs/api-reference/errors
  */
 import { type GatewayError, insufficientQuota, rateLimitExceeded } from '../../errors.js';
-import { codeOf, readErrorBody, safeMessage } from '../shared/error-body.js';
-import { keyRejected } from '../shared/key-rejected.js';
-import { providerLabel } from '../shared/providers.js';
-import { rateLimitHeaders } from '../shared/rate-limit-headers.js';
-import { fromRow, type StatusRows, statusRow, upstreamSaid } from '../shared/status-table.js';
+import { codeOf, readErrorBody, safeMessage } from '../kit/error-body.js';
+import { keyRejected } from '../kit/key-rejected.js';
+import { providerLabel } from '../kit/providers.js';
+import { rateLimitHeaders } from '../kit/rate-limit-headers.js';
+import { fromRow, type StatusRows, statusRow, upstreamSaid } from '../kit/status-table.js';
 import type { CallContext } from '../types.js';
 
 /** Rows only these providers have: a conflict and an unprocessable request keep their status. */

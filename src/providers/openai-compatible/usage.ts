@@ -1,6 +1,6 @@
 /** Reading an upstream `usage` object (OpenAI's shape; OpenRouter adds `cost`, `is_byok`, …). */
 
-import { isRecord } from '../shared/records.js';
+import { isRecord } from '../kit/records.js';
 import type { Usage } from '../types.js';
 
 function isCount(value: unknown): value is number {

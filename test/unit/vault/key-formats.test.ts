@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../../src/errors.js';
-import { type Provider, providerLabel } from '../../../src/providers/shared/providers.js';
+import { type Provider, providerLabel } from '../../../src/providers/kit/providers.js';
 import { checkKeyFormat, keyPreview } from '../../../src/vault/key-formats.js';
 import { keyLikePatterns, scrubSecrets } from '../../../src/vault/scrub-secrets.js';
 

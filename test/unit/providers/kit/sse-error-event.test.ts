@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UpstreamCode } from '../../../../src/errors.js';
-import { errorEvent } from '../../../../src/providers/shared/sse-error-event.js';
+import { errorEvent } from '../../../../src/providers/kit/sse-error-event.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
