@@ -46,8 +46,9 @@ export function gatewayEnv(databaseUrl: string, upstreamOrigin: string): Record<
   };
 }
 
-export function signJwt(userId: string): Promise<string> {
-  return new SignJWT({})
+/** `claims` beyond the subject: e.g. `{ org_id: 'acme' }` for a caller in an organisation. */
+export function signJwt(userId: string, claims: Record<string, unknown> = {}): Promise<string> {
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(userId)
     .setIssuedAt()

@@ -8,6 +8,8 @@
  *
  *   npx tsx bench/instructions.ts [tree ...]   each tree: a checkout of the repo (default: this one)
  *   BENCH_IR_STREAM=1                          the 50-chunk stream instead of the JSON answer
+ *   BENCH_IR_ORG=1                             the caller's JWT names an organisation (ORG_CLAIM), so
+ *                                              key choice reads its organisation's keys too
  *   BENCH_IR_REQUESTS=1000 BENCH_IR_WARMUP=2000
  *
  * Needs `valgrind` (Debian: apt-get install valgrind). Slow: V8 under valgrind runs ~50x slower,
@@ -17,7 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { createBenchUsers, gatewayEnv } from './gateway-setup.js';
+import { createBenchUsers, gatewayEnv, signJwt } from './gateway-setup.js';
 import {
   baseChildEnv,
   cleanupAll,
@@ -29,6 +31,7 @@ import {
 import { chatRequest, expectChat, MODELS } from './requests.js';
 
 const STREAM = process.env.BENCH_IR_STREAM === '1';
+const ORG = process.env.BENCH_IR_ORG === '1';
 const REQUESTS = Number(process.env.BENCH_IR_REQUESTS ?? 1000);
 const WARMUP = Number(process.env.BENCH_IR_WARMUP ?? 2000);
 /** vgdb (behind callgrind_control) names its pipes after user and host: both sides must agree. */
@@ -67,7 +70,8 @@ async function countTree(tree: string, upstreamUrl: string): Promise<number> {
   });
   try {
     const users = await createBenchUsers(gateway.url);
-    const req = chatRequest(users.withKeys.jwt, MODELS.openai, STREAM);
+    const jwt = ORG ? await signJwt(users.withKeys.userId, { org_id: 'bench-org' }) : users.withKeys.jwt;
+    const req = chatRequest(jwt, MODELS.openai, STREAM);
     await expectChat('probe', gateway.url, req, { 'x-gateway-provider': 'openai' });
     if ((await fire(gateway.url, req, WARMUP)) > 0) throw new Error('warm-up answered non-2xx');
     execFileSync('callgrind_control', ['-i', 'on', String(gateway.pid)], {
@@ -101,7 +105,7 @@ async function main(): Promise<void> {
   for (const tree of trees) {
     const ir = await countTree(tree, upstream.url);
     console.log(
-      `${tree}: ${Math.round(ir).toLocaleString('en-US')} instructions per ${STREAM ? 'streamed' : 'non-streaming'} request (${REQUESTS} counted after ${WARMUP} warm-up)`,
+      `${tree}: ${Math.round(ir).toLocaleString('en-US')} instructions per ${STREAM ? 'streamed' : 'non-streaming'} request${ORG ? ' (caller in an organisation)' : ''} (${REQUESTS} counted after ${WARMUP} warm-up)`,
     );
   }
 }

@@ -190,7 +190,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   if (limiter)
     app.use('/v1/*', rateLimit(limiter, config.rateLimitRpm, { onLimited: () => metrics.rateLimited.inc() }));
   // After every spending route: the key it used, for the audit log (new IP, budget reached).
-  app.use('/v1/*', chatAuditEvents(deps.db, audit, deps.clock));
+  app.use('/v1/*', chatAuditEvents(audit, deps.clock));
   const pipeline = createCallPipeline(deps, telemetry, spend, keyRows);
   app.route('/v1', chatRoutes(pipeline));
   app.route('/v1', embeddingsRoutes(pipeline));

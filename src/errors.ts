@@ -233,12 +233,18 @@ export const noKeyAvailable = (model: string, wanted: string) =>
   );
 
 /** Every key the caller holds for a provider is unusable, and one of them is `exclusive`: no fallback. */
-export const exclusiveKeysUnusable = (providerName: string, keys: readonly string[]) =>
+export const exclusiveKeysUnusable = (
+  providerName: string,
+  keys: readonly string[],
+  owner: 'user' | 'org' = 'user',
+) =>
   new GatewayError(
     403,
     'permission_error',
     'exclusive_keys_unusable',
-    `Your ${providerName} keys are exclusive (no fallback to other keys) and none is usable: ${keys.join(', ')}. Verify, replace or activate one at /api/user/api-keys.`,
+    owner === 'org'
+      ? `Your organisation's ${providerName} keys are exclusive (no fallback to other keys) and none is usable: ${keys.join(', ')}. An organisation admin can verify, replace or activate one at /api/org/api-keys.`
+      : `Your ${providerName} keys are exclusive (no fallback to other keys) and none is usable: ${keys.join(', ')}. Verify, replace or activate one at /api/user/api-keys.`,
     { param: 'model', retryable: false },
   );
 
@@ -305,12 +311,14 @@ export const internalError = (requestId: string | undefined) =>
   );
 
 /** A stored key failed to decrypt (wrong secret, damaged row); `what` names it by provider and label. */
-export const storedKeyUnreadable = (what: string) =>
+export const storedKeyUnreadable = (what: string, owner: 'user' | 'org' = 'user') =>
   new GatewayError(
     500,
     'api_error',
     'stored_key_unreadable',
-    `Your stored ${what} could not be used; store it again.`,
+    owner === 'org'
+      ? `Your organisation's stored ${what} could not be used; an organisation admin must store it again.`
+      : `Your stored ${what} could not be used; store it again.`,
     final,
   );
 
@@ -338,6 +346,16 @@ export const keyRejected = (providerName: string, keyLabel: string) =>
     'authentication_error',
     'provider_key_rejected',
     `${providerName} rejected your stored key ${keyLabel}. Update or deactivate it.`,
+    final,
+  );
+
+/** The provider refused an organisation's key (by label, never by value): only its admins can fix it. */
+export const orgKeyRejected = (providerName: string, keyLabel: string) =>
+  new GatewayError(
+    401,
+    'authentication_error',
+    'provider_key_rejected',
+    `${providerName} rejected your organisation's key ${keyLabel}. An organisation admin can update or deactivate it at /api/org/api-keys.`,
     final,
   );
 

@@ -106,8 +106,14 @@ export async function serveCall(
     async admit(key) {
       const planned = plan(key.provider);
       // The key this request is about to use, for its audit events (new IP, budget reached).
-      c.set('keyUse', { keyId: key.keyId, provider: key.provider });
-      if (planned.free && key.keySource === 'user')
+      c.set('keyUse', {
+        keyId: key.keyId,
+        provider: key.provider,
+        preview: key.keyPreview ?? null,
+        orgId: key.keySource === 'org' ? (caller.org?.orgId ?? null) : null,
+      });
+      // A free call (count_tokens) on a stored key, the caller's or their organisation's.
+      if (planned.free && key.keySource !== 'system')
         return { planned, chat: planned.request, account: undefined };
       const chat = await spend.systemKeyPolicy(planned.request, key, route, caller.userId);
       const account = {
@@ -115,6 +121,18 @@ export async function serveCall(
         orgId: caller.org?.orgId ?? null,
       };
       return { planned, chat, account };
+    },
+    // For the audit log (src/audit/chat-events.ts), written after the response.
+    rejected(key) {
+      const orgId = key.owner.kind === 'org' ? key.owner.id : null;
+      const found = {
+        keyId: key.keyId,
+        preview: key.keyPreview,
+        provider: key.provider,
+        status: key.status,
+        orgId,
+      };
+      c.set('keysRejected', [...(c.get('keysRejected') ?? []), found]);
     },
     // The key could not be opened: no upstream call, no row, the reservation released.
     abandon: ({ chat, account }) => {

@@ -1,8 +1,8 @@
 import { exclusiveKeysUnusable, GatewayError, noKeyAvailable } from '../errors.js';
 import type { Provider } from '../providers/kit/providers.js';
 import { markKeyRejected, restKey } from '../vault/key-health.js';
-import { userOwner } from '../vault/key-owner.js';
-import { sealedKeysFor } from '../vault/sealed-keys.js';
+import { type KeyOwner, orgOwner, userOwner } from '../vault/key-owner.js';
+import { keyRowsOf } from '../vault/owner-key-rows.js';
 import {
   type ChosenKey,
   KEY_SOURCES,
@@ -37,6 +37,20 @@ export interface KeySteps<P, R> {
   call(picked: PickedKey, admitted: P, attempt: number): Promise<R>;
   /** The admitted key could not be opened: undo what `admit` reserved. */
   abandon(admitted: P): void;
+  /**
+   * The provider refused a stored key during this request (it is now marked rejected): for the
+   * audit log. `status` is the gateway's answer for it (401); nothing of the key but its preview.
+   */
+  rejected?(key: RejectedKey): void;
+}
+
+/** A stored key the provider refused during a request, as the audit log names it. */
+export interface RejectedKey {
+  keyId: string;
+  keyPreview: string;
+  provider: Provider;
+  owner: KeyOwner;
+  status: number;
 }
 
 export interface Served<R> {
@@ -66,19 +80,37 @@ function restMs(err: GatewayError): number {
   return Math.min(Math.max(Number.isFinite(seconds) ? seconds : 1, 1), 86_400) * 1000;
 }
 
-/** Records what the provider said about a user key (rejected, or resting), off the answer's way. */
-async function noteFailure(ctx: SourceContext, key: KeyCandidate, err: GatewayError): Promise<void> {
-  if (key.keySource !== 'user' || !key.keyId) return;
-  const { deps, caller } = ctx;
-  const ref = { owner: userOwner(caller.userId), keyId: key.keyId };
+/**
+ * Records what the provider said about a stored key — the caller's or their organisation's —
+ * (rejected, or resting) on its owner's row, and forgets that owner's cached rows.
+ */
+async function noteFailure<P, R>(
+  ctx: SourceContext,
+  key: KeyCandidate,
+  err: GatewayError,
+  steps: KeySteps<P, R>,
+): Promise<void> {
+  const { keyId, owner, sealed } = key;
+  if (!keyId || !owner || !sealed) return;
+  const { deps } = ctx;
+  const ref = { owner, keyId };
   const at = new Date(ctx.now).toISOString();
+  const rejected = err.code === 'provider_key_rejected';
   try {
-    if (err.code === 'provider_key_rejected') await markKeyRejected(deps.db, ref, err.message, at);
+    if (rejected) await markKeyRejected(deps.db, ref, err.message, at);
     else await restKey(deps.db, ref, new Date(Date.now() + restMs(err)).toISOString(), err.message, at);
   } catch {
-    deps.logger.warn('could not record a key failure', { keyId: key.keyId });
+    deps.logger.warn('could not record a key failure', { keyId });
   }
-  deps.keyRows?.invalidate(caller.userId);
+  deps.keyRows?.invalidate(owner);
+  if (rejected)
+    steps.rejected?.({
+      keyId,
+      keyPreview: sealed.keyPreview,
+      provider: key.provider,
+      owner,
+      status: err.status,
+    });
 }
 
 /**
@@ -104,6 +136,11 @@ async function firstGroup(choice: KeyChoice): Promise<{ ctx: SourceContext; grou
   const { deps, caller, route } = choice;
   const native = route.provider !== 'openrouter' && deps.nativeProviders.has(route.provider);
   const wanted = native ? [route.provider, 'openrouter' as const] : ['openrouter' as const];
+  const user = userOwner(caller.userId);
+  // Only a caller whose credential names an organisation now (a token detached from it has none).
+  const org = caller.org ? orgOwner(caller.org.orgId) : undefined;
+  // Every source list starts with the stored keys: read (or taken from the cache) once, up front.
+  const rows = await keyRowsOf(deps.db, deps.keyRows, user, org, wanted);
   const ctx: SourceContext = {
     deps,
     caller,
@@ -111,20 +148,17 @@ async function firstGroup(choice: KeyChoice): Promise<{ ctx: SourceContext; grou
     route,
     native,
     now: deps.now ? deps.now() : Date.now(),
-    // Every source list starts with the user's keys: read (or taken from the cache) once, up front.
-    userKeys:
-      deps.keyRows?.get(caller.userId, wanted) ??
-      (await (deps.keyRows
-        ? deps.keyRows.load(caller.userId, wanted, () =>
-            sealedKeysFor(deps.db, userOwner(caller.userId), wanted),
-          )
-        : sealedKeysFor(deps.db, userOwner(caller.userId), wanted))),
+    user,
+    userKeys: rows.user,
+    org,
+    orgKeys: rows.org,
   };
   for (const source of choice.sources ?? KEY_SOURCES) {
     const group = await source(ctx);
     if (!group) continue;
     if (group.candidates.length > 0) return { ctx, group };
-    if (group.exclusive) throw exclusiveKeysUnusable(group.name, group.unusable);
+    if (group.exclusive)
+      throw exclusiveKeysUnusable(group.name, group.unusable, group.source === 'org' ? 'org' : 'user');
   }
   throw noKeyAvailable(choice.model, wantedKeys(ctx));
 }
@@ -170,7 +204,7 @@ async function serveFromGroup<P, R>(
       return { result, picked, attempts, warning: group.warning?.(key, ctx) };
     } catch (err) {
       if (!(err instanceof GatewayError) || !FAILOVER_CODES.has(err.code)) throw err;
-      await noteFailure(ctx, key, err);
+      await noteFailure(ctx, key, err, steps);
       last = err;
     }
   }

@@ -5,7 +5,7 @@ import type { Logger } from '../ops/logger.js';
 import { type Provider, providerLabel } from '../providers/kit/providers.js';
 import type { Database } from '../store/schema.js';
 import { type Vault, VaultError } from '../vault/index.js';
-import { bindingOf, userOwner } from '../vault/key-owner.js';
+import { bindingOf, type KeyOwner } from '../vault/key-owner.js';
 import type { KeyRowCache } from '../vault/key-row-cache.js';
 import { isExpired, rotationDue } from '../vault/key-view.js';
 import type { SealedKey } from '../vault/sealed-keys.js';
@@ -16,9 +16,12 @@ export interface ChosenKey {
   provider: Provider;
   upstreamModel: string;
   keyLabel: string;
-  keySource: 'user' | 'system';
-  /** The stored key's id when it is the user's, for lastUsedAt, usage, its budget and its health. */
+  /** Whose key: the caller's own, their organisation's, or the operator's system key. */
+  keySource: 'user' | 'org' | 'system';
+  /** The stored key's id (the user's or the organisation's), for lastUsedAt, usage, its budget and its health. */
   keyId?: string;
+  /** The stored key's preview, for audit rows (never the key). */
+  keyPreview?: string;
   /** The budget this call is checked against (the key's, or the system key's per user); null = none. */
   monthlyBudgetUsd: number | null;
 }
@@ -32,6 +35,8 @@ export interface PickedKey extends ChosenKey {
 export interface KeyCandidate extends ChosenKey {
   /** The stored row, for a stored key (absent for the system key). */
   sealed?: SealedKey;
+  /** Who owns the stored key: its vault binding, its health marks, its cache entry. */
+  owner?: KeyOwner;
 }
 
 /**
@@ -50,6 +55,8 @@ export interface KeyGroup {
   /** Keys held but not usable now, described for the error (`"main" (rejected)`). */
   unusable: string[];
   exclusive: boolean;
+  /** Whose keys: an exclusive organisation group's error says so. */
+  source: ChosenKey['keySource'];
 }
 
 export interface KeyChoiceDeps {
@@ -71,8 +78,11 @@ export interface KeyChoiceDeps {
   now?: () => number;
 }
 
-/** Who asks, as key choice needs it: the user, and whether they may spend the system key. */
-export type KeyCaller = Pick<Caller, 'userId' | 'systemKey'>;
+/**
+ * Who asks, as key choice needs it: the user, whether they may spend the system key, and their
+ * organisation (absent: no organisation keys are read or tried).
+ */
+export type KeyCaller = Pick<Caller, 'userId' | 'systemKey' | 'org'>;
 
 /** One request's view of key choice, handed to every source. */
 export interface SourceContext {
@@ -83,8 +93,14 @@ export interface SourceContext {
   /** Whether the model's provider is called natively (else only OpenRouter can serve it). */
   native: boolean;
   now: number;
+  /** The caller as a key owner. */
+  user: KeyOwner;
   /** The caller's stored keys for the model's provider and OpenRouter, read once per request. */
   userKeys: readonly SealedKey[];
+  /** The caller's organisation as a key owner; undefined without one. */
+  org: KeyOwner | undefined;
+  /** The organisation's keys for the same providers, read in the same query (empty without one). */
+  orgKeys: readonly SealedKey[];
 }
 
 /** A source of keys; asked in order, only while no earlier source had a candidate. */
@@ -127,28 +143,32 @@ function trialOrder(keys: SealedKey[], now: number): SealedKey[] {
 
 async function openStored(candidate: KeyCandidate, ctx: SourceContext): Promise<string> {
   const key = candidate.sealed as SealedKey;
-  const { deps, caller } = ctx;
+  const owner = candidate.owner as KeyOwner;
+  const { deps } = ctx;
   try {
-    return await deps.vault.open(key.encryptedKey, bindingOf(userOwner(caller.userId), key.id, key.provider));
+    // The owner's binding: an organisation's ciphertext moved to a user's row (or back) never opens.
+    return await deps.vault.open(key.encryptedKey, bindingOf(owner, key.id, key.provider));
   } catch (err) {
     if (!(err instanceof VaultError)) throw err;
     deps.onDecryptFailure?.();
     deps.logger.error('stored key could not be opened', { keyId: key.id, reason: err.reason });
-    throw storedKeyUnreadable(`${providerLabel(key.provider)} key ${keyLabelOf(key)}`);
+    throw storedKeyUnreadable(`${providerLabel(key.provider)} key ${keyLabelOf(key)}`, owner.kind);
   }
 }
 
-/** A group of the caller's own stored keys for `provider`, serving `upstreamModel`. */
-async function userKeyGroup(
+/** A group of one owner's stored keys (the caller's, or their organisation's) for `provider`. */
+function storedKeyGroup(
   ctx: SourceContext,
+  source: 'user' | 'org',
   provider: Provider,
   upstreamModel: string,
-): Promise<KeyGroup | undefined> {
+): KeyGroup | undefined {
+  const owner = (source === 'org' ? ctx.org : ctx.user) as KeyOwner;
   // One pass, few allocations: this runs on every chat request.
   const usable: SealedKey[] = [];
   const unusable: string[] = [];
   let exclusive = false;
-  for (const key of ctx.userKeys) {
+  for (const key of source === 'org' ? ctx.orgKeys : ctx.userKeys) {
     if (key.provider !== provider) continue;
     if (key.exclusive) exclusive = true;
     const reason = unusableReason(key, ctx.now);
@@ -162,14 +182,17 @@ async function userKeyGroup(
       provider,
       upstreamModel,
       keyLabel: keyLabelOf(key),
-      keySource: 'user',
+      keySource: source,
       keyId: key.id,
+      keyPreview: key.keyPreview,
       monthlyBudgetUsd: key.monthlyBudgetUsd,
       sealed: key,
+      owner,
     });
   }
   return {
     name: providerLabel(provider),
+    source,
     exclusive,
     unusable,
     candidates,
@@ -180,11 +203,19 @@ async function userKeyGroup(
 
 /** The user's keys for the model's own provider, when the gateway calls it natively. */
 const userProviderKeys: KeySource = async (ctx) =>
-  ctx.native ? userKeyGroup(ctx, ctx.route.provider, ctx.route.nativeModel) : undefined;
+  ctx.native ? storedKeyGroup(ctx, 'user', ctx.route.provider, ctx.route.nativeModel) : undefined;
+
+/** The organisation's keys for the model's own provider (only for a caller in an organisation). */
+const orgProviderKeys: KeySource = async (ctx) =>
+  ctx.org && ctx.native ? storedKeyGroup(ctx, 'org', ctx.route.provider, ctx.route.nativeModel) : undefined;
 
 /** The user's OpenRouter keys, which serve every model. */
 const userOpenRouterKeys: KeySource = async (ctx) =>
-  userKeyGroup(ctx, 'openrouter', ctx.route.openrouterModel);
+  storedKeyGroup(ctx, 'user', 'openrouter', ctx.route.openrouterModel);
+
+/** The organisation's OpenRouter keys (only for a caller in an organisation). */
+const orgOpenRouterKeys: KeySource = async (ctx) =>
+  ctx.org ? storedKeyGroup(ctx, 'org', 'openrouter', ctx.route.openrouterModel) : undefined;
 
 const openSystemKey = async (_: KeyCandidate, ctx: SourceContext) => ctx.deps.systemOpenRouterKey as string;
 
@@ -195,6 +226,7 @@ const systemKey: KeySource = async (ctx) => {
   if (!caller.systemKey) throw systemKeyNotAllowed(ctx.model, wantedKeys(ctx));
   return {
     name: 'the system OpenRouter key',
+    source: 'system',
     exclusive: false,
     unusable: [],
     candidates: [
@@ -211,10 +243,17 @@ const systemKey: KeySource = async (ctx) => {
 };
 
 /**
- * Where keys come from, in order: the user's keys for the provider → the user's OpenRouter keys →
- * the system key. (Organisation keys slot in after each user source.)
+ * Where keys come from, in order: the user's keys for the provider → the organisation's keys for
+ * the provider → the user's OpenRouter keys → the organisation's OpenRouter keys → the system key.
+ * The organisation's sources are empty for a caller without one.
  */
-export const KEY_SOURCES: readonly KeySource[] = [userProviderKeys, userOpenRouterKeys, systemKey];
+export const KEY_SOURCES: readonly KeySource[] = [
+  userProviderKeys,
+  orgProviderKeys,
+  userOpenRouterKeys,
+  orgOpenRouterKeys,
+  systemKey,
+];
 
 /** The keys that would serve the model, for "store …" messages. */
 export function wantedKeys(ctx: Pick<SourceContext, 'native' | 'route'>): string {

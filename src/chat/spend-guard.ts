@@ -70,7 +70,11 @@ export function createSpendGuard(
         // A model OpenRouter will price but we cannot: reserved at the table's highest rates.
         const amountUsd = maxCallCost(chat, price ?? prices.ceiling);
         const keyLabel =
-          picked.keySource === 'system' ? 'Your use of the system OpenRouter key' : `Key ${picked.keyLabel}`;
+          picked.keySource === 'system'
+            ? 'Your use of the system OpenRouter key'
+            : picked.keySource === 'org'
+              ? `Your organisation's key ${picked.keyLabel}`
+              : `Key ${picked.keyLabel}`;
         await reserveBudget(deps.db, { scope, month, amountUsd, budgetUsd: budget, keyLabel, now });
         reservation = { scope, month, amountUsd };
       }

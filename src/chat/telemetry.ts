@@ -6,6 +6,7 @@ import { accountCall } from '../usage/call-usage.js';
 import type { TouchCoalescer } from '../usage/touch-coalescer.js';
 import { createTouchCoalescer } from '../usage/touch-coalescer.js';
 import type { UsageRecorder } from '../usage/usage-recorder.js';
+import { orgOwner, userOwner } from '../vault/key-owner.js';
 import { touchKey } from '../vault/keys-repo.js';
 import type { ChatTelemetry } from './call-observer.js';
 
@@ -22,12 +23,14 @@ export function createChatTelemetry(opts: {
   clock: () => Date;
 }): ChatTelemetry & { drain(): Promise<void> } {
   const { metrics, logger } = opts;
-  // The coalescer keys by one string; a user id cannot contain a NUL, so it separates the two ids.
+  // The coalescer keys by one string; an id cannot contain a NUL, so it separates the ids: a
+  // user's key is `user NUL key`, an organisation's `NUL org NUL key` (three parts).
   const keyTouches: TouchCoalescer = createTouchCoalescer(
     opts.touchIntervalMs,
     (compound, at) => {
-      const [userId, keyId] = compound.split('\u0000') as [string, string];
-      return touchKey(opts.db, userId, keyId, at);
+      const parts = compound.split('\u0000');
+      const owner = parts.length === 3 ? orgOwner(parts[1] as string) : userOwner(parts[0] as string);
+      return touchKey(opts.db, owner, parts[parts.length - 1] as string, at);
     },
     () => logger.warn('could not record key use'),
   );
@@ -45,7 +48,11 @@ export function createChatTelemetry(opts: {
     onCallEnd(s) {
       const a = s.account;
       // lastUsedAt: after the call, like the usage row, never in front of the upstream call.
-      if (a.keyId) keyTouches.touch(`${a.userId}\u0000${a.keyId}`, new Date());
+      if (a.keyId)
+        keyTouches.touch(
+          a.keySource === 'org' ? `\u0000${a.orgId}\u0000${a.keyId}` : `${a.userId}\u0000${a.keyId}`,
+          new Date(),
+        );
       metrics.chatRequests.inc({
         provider: s.provider,
         key_source: a.keySource,

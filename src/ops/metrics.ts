@@ -30,7 +30,7 @@ interface Histogram<L extends LabelSet> {
   observe(labels: L, seconds: number): void;
 }
 
-type KeySource = 'user' | 'system' | 'none';
+type KeySource = 'user' | 'org' | 'system' | 'none';
 type TokenDirection = 'prompt' | 'completion';
 
 export interface Metrics {

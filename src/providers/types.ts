@@ -66,7 +66,8 @@ export interface CallContext {
   apiKey: string;
   /** How to name the key in an error: its keyName or preview, never its value. */
   keyLabel: string;
-  keySource: 'user' | 'system';
+  /** Whose key: the caller's own, their organisation's, or the operator's system key. */
+  keySource: 'user' | 'org' | 'system';
   baseUrl: string;
   stream: boolean;
   /** Whether the client asked for the usage chunk (`stream_options.include_usage`). */

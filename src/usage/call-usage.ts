@@ -11,7 +11,7 @@ export interface CallAccount {
   /** The caller's organisation (recorded on the usage row beside the user). */
   orgId?: string | null;
   keyId: string | undefined;
-  keySource: 'user' | 'system';
+  keySource: 'user' | 'org' | 'system';
   provider: string;
   model: string;
   upstreamModel: string;

@@ -9,7 +9,7 @@ export interface UsageEvent {
   userId: string;
   /** The user's stored key; null for the system key. */
   keyId: string | null;
-  keySource: 'user' | 'system';
+  keySource: 'user' | 'org' | 'system';
   provider: string;
   model: string;
   upstreamModel: string;

@@ -3,6 +3,7 @@ import { conflict } from '../errors.js';
 import type { Provider } from '../providers/kit/providers.js';
 import { insertCapped } from '../store/capped-insert.js';
 import type { Database, Dialect, KeyStatusStored } from '../store/schema.js';
+import { type KeyOwner, ofOwner } from './key-owner.js';
 import { type ApiKey, type KeyViewContext, PUBLIC_COLUMNS, type PublicRow, toApiKey } from './key-view.js';
 
 export type { ApiKey } from './key-view.js';
@@ -199,23 +200,8 @@ export async function deleteKey(
   return row ? { id: row.id, provider: row.provider, keyPreview: row.key_preview } : undefined;
 }
 
-export async function touchKey(db: Kysely<Database>, userId: string, id: string, at: string): Promise<void> {
-  await db
-    .updateTable('api_keys')
-    .set({ last_used_at: at })
-    .where('user_id', '=', userId)
+export async function touchKey(db: Kysely<Database>, owner: KeyOwner, id: string, at: string): Promise<void> {
+  await ofOwner(db.updateTable('api_keys').set({ last_used_at: at }), owner)
     .where('id', '=', id)
     .execute();
-}
-
-/** Which providers the caller holds at least one active key for. */
-export async function activeProvidersOf(db: Kysely<Database>, userId: string): Promise<Set<Provider>> {
-  const rows = await db
-    .selectFrom('api_keys')
-    .select('provider')
-    .distinct()
-    .where('user_id', '=', userId)
-    .where('is_active', '=', 1)
-    .execute();
-  return new Set(rows.map((r) => r.provider));
 }

@@ -45,7 +45,7 @@ const keyNotFound = () => notFound('key_not_found', 'No such API key.', 'keyId')
  */
 export function keysRoutes(deps: Deps, audit: AuditTrail, keyRows?: KeyRowCache): Hono<AppEnv> {
   const { db, vault, config, clock } = deps;
-  const changed = (userId: string) => keyRows?.invalidate(userId);
+  const changed = (userId: string) => keyRows?.invalidate(userOwner(userId));
   const view = (): KeyViewContext => ({ now: clock(), rotationDays: config.keyRotationDays });
   const app = new Hono<AppEnv>();
   // The view's monthSpendUsd: one grouped query for every key shown, never one per key.

@@ -45,41 +45,37 @@ export function sealedKeyOf(r: SealedKey): SealedKey {
 
 const msOf = (v: string | Date | null): number | null => (v === null ? null : new Date(v).getTime());
 
-/**
- * Every key (active or not: an inactive `exclusive` key still forbids the fallback) the owner
- * holds for these providers, newest first; key choice orders them by priority and filters them.
- */
-export async function sealedKeysFor(
-  db: Kysely<Database>,
-  owner: KeyOwner,
-  providers: Provider[],
-): Promise<SealedKey[]> {
-  const rows = await db
+const SEALED_COLUMNS = [
+  'id',
+  'provider',
+  'key_name',
+  'key_preview',
+  'encrypted_key',
+  'monthly_budget_usd',
+  'is_active',
+  'status',
+  'priority',
+  'exclusive',
+  'expires_at',
+  'rest_until',
+  'secret_updated_at',
+  'created_at',
+  'rotate_after_days',
+] as const;
+
+/** The api_keys rows of one query, newest first (key choice orders them by priority and filters them). */
+const sealedRows = (db: Kysely<Database>, providers: Provider[]) =>
+  db
     .selectFrom('api_keys')
-    .select([
-      'id',
-      'provider',
-      'key_name',
-      'key_preview',
-      'encrypted_key',
-      'monthly_budget_usd',
-      'is_active',
-      'status',
-      'priority',
-      'exclusive',
-      'expires_at',
-      'rest_until',
-      'secret_updated_at',
-      'created_at',
-      'rotate_after_days',
-    ])
-    .where('owner_kind', '=', owner.kind)
-    .where('user_id', '=', owner.id)
+    .select(SEALED_COLUMNS)
     .where('provider', 'in', providers)
     .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
-  return rows.map((r) => ({
+    .orderBy('id', 'desc');
+
+type SealedRow = Awaited<ReturnType<ReturnType<typeof sealedRows>['execute']>>[number];
+
+function sealedKeyOfRow(r: SealedRow): SealedKey {
+  return {
     id: r.id,
     provider: r.provider,
     keyName: r.key_name,
@@ -94,7 +90,49 @@ export async function sealedKeysFor(
     restUntilMs: msOf(r.rest_until),
     secretSetMs: msOf(r.secret_updated_at ?? r.created_at) ?? 0,
     rotateAfterDays: r.rotate_after_days === null ? null : Number(r.rotate_after_days),
-  }));
+  };
+}
+
+/**
+ * Every key (active or not: an inactive `exclusive` key still forbids the fallback) the owner
+ * holds for these providers, newest first; key choice orders them by priority and filters them.
+ */
+export async function sealedKeysFor(
+  db: Kysely<Database>,
+  owner: KeyOwner,
+  providers: Provider[],
+): Promise<SealedKey[]> {
+  const rows = await ofOwner(sealedRows(db, providers), owner).execute();
+  return rows.map(sealedKeyOfRow);
+}
+
+/**
+ * `sealedKeysFor` of a user and of their organisation in ONE query (a caller in an organisation
+ * asks for both on every chat request): `(owner_kind='user' AND user_id=?) OR (owner_kind='org'
+ * AND user_id=?)`, each row handed back under the owner its owner_kind names — never by its id,
+ * so a user whose id equals the organisation's id gets none of its keys.
+ */
+export async function sealedKeysOfBoth(
+  db: Kysely<Database>,
+  userId: string,
+  orgId: string,
+  providers: Provider[],
+): Promise<{ user: SealedKey[]; org: SealedKey[] }> {
+  const rows = await sealedRows(db, providers)
+    .select('owner_kind')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('owner_kind', '=', 'user'), eb('user_id', '=', userId)]),
+        eb.and([eb('owner_kind', '=', 'org'), eb('user_id', '=', orgId)]),
+      ]),
+    )
+    .execute();
+  const both = { user: [] as SealedKey[], org: [] as SealedKey[] };
+  for (const r of rows) {
+    if (r.owner_kind === 'org') both.org.push(sealedKeyOfRow(r));
+    else if (r.owner_kind === 'user') both.user.push(sealedKeyOfRow(r));
+  }
+  return both;
 }
 
 /** One of the owner's keys with its sealed secret (verify opens it); undefined for another's id. */

@@ -11,6 +11,7 @@ import { NATIVE_PROVIDERS } from '../../../src/providers/registry.js';
 import { migrate } from '../../../src/store/migrate.js';
 import type { Database } from '../../../src/store/schema.js';
 import { createVault, type Vault } from '../../../src/vault/index.js';
+import { orgOwner, userOwner } from '../../../src/vault/key-owner.js';
 import { createKeyRowCache } from '../../../src/vault/key-row-cache.js';
 import { insertKey } from '../../../src/vault/keys-repo.js';
 import type { SealedKey } from '../../../src/vault/sealed-keys.js';
@@ -41,68 +42,68 @@ describe('createKeyRowCache', () => {
   it('serves rows until ttlMs have passed, then asks again', () => {
     const t = manualClock();
     const cache = createKeyRowCache({ ttlMs: 2_000, clock: t.clock });
-    cache.set('u1', ['openai', 'openrouter'], [row('a')]);
+    cache.set(userOwner('u1'), ['openai', 'openrouter'], [row('a')]);
     t.advance(1_999);
-    expect(cache.get('u1', ['openai', 'openrouter'])?.map((r) => r.id)).toEqual(['a']);
+    expect(cache.get(userOwner('u1'), ['openai', 'openrouter'])?.map((r) => r.id)).toEqual(['a']);
     t.advance(1);
-    expect(cache.get('u1', ['openai', 'openrouter'])).toBeUndefined();
+    expect(cache.get(userOwner('u1'), ['openai', 'openrouter'])).toBeUndefined();
     expect(cache.size).toBe(0); // the expired entry went with the miss
   });
 
   it('does not extend an entry’s life when it is read', () => {
     const t = manualClock();
     const cache = createKeyRowCache({ ttlMs: 100, clock: t.clock });
-    cache.set('u1', ['openrouter'], [row('a', 'openrouter')]);
+    cache.set(userOwner('u1'), ['openrouter'], [row('a', 'openrouter')]);
     for (let i = 0; i < 9; i++) {
       t.advance(10);
-      expect(cache.get('u1', ['openrouter'])).toBeDefined();
+      expect(cache.get(userOwner('u1'), ['openrouter'])).toBeDefined();
     }
     t.advance(10);
-    expect(cache.get('u1', ['openrouter'])).toBeUndefined();
+    expect(cache.get(userOwner('u1'), ['openrouter'])).toBeUndefined();
   });
 
   it('keeps one entry per provider list, each with its own age', () => {
     const t = manualClock();
     const cache = createKeyRowCache({ ttlMs: 100, clock: t.clock });
-    cache.set('u1', ['openai', 'openrouter'], [row('a'), row('b', 'openrouter')]);
+    cache.set(userOwner('u1'), ['openai', 'openrouter'], [row('a'), row('b', 'openrouter')]);
     t.advance(60);
-    cache.set('u1', ['openrouter'], [row('b', 'openrouter')]);
-    expect(cache.get('u1', ['anthropic', 'openrouter'])).toBeUndefined();
+    cache.set(userOwner('u1'), ['openrouter'], [row('b', 'openrouter')]);
+    expect(cache.get(userOwner('u1'), ['anthropic', 'openrouter'])).toBeUndefined();
     t.advance(50);
-    expect(cache.get('u1', ['openai', 'openrouter'])).toBeUndefined();
-    expect(cache.get('u1', ['openrouter'])?.map((r) => r.id)).toEqual(['b']);
+    expect(cache.get(userOwner('u1'), ['openai', 'openrouter'])).toBeUndefined();
+    expect(cache.get(userOwner('u1'), ['openrouter'])?.map((r) => r.id)).toEqual(['b']);
   });
 
   it('caches an empty answer too (a user with no keys)', () => {
     const cache = createKeyRowCache();
-    cache.set('u1', ['openrouter'], []);
-    expect(cache.get('u1', ['openrouter'])).toEqual([]);
+    cache.set(userOwner('u1'), ['openrouter'], []);
+    expect(cache.get(userOwner('u1'), ['openrouter'])).toEqual([]);
   });
 
-  it('holds at most maxUsers users, dropping the least recently used', () => {
-    const cache = createKeyRowCache({ maxUsers: 2 });
-    cache.set('a', ['openrouter'], [row('a1', 'openrouter')]);
-    cache.set('b', ['openrouter'], [row('b1', 'openrouter')]);
-    expect(cache.get('a', ['openrouter'])).toBeDefined(); // a is now more recent than b
-    cache.set('c', ['openrouter'], [row('c1', 'openrouter')]);
+  it('holds at most maxOwners owners of each kind, dropping the least recently used', () => {
+    const cache = createKeyRowCache({ maxOwners: 2 });
+    cache.set(userOwner('a'), ['openrouter'], [row('a1', 'openrouter')]);
+    cache.set(userOwner('b'), ['openrouter'], [row('b1', 'openrouter')]);
+    expect(cache.get(userOwner('a'), ['openrouter'])).toBeDefined(); // a is now more recent than b
+    cache.set(userOwner('c'), ['openrouter'], [row('c1', 'openrouter')]);
     expect(cache.size).toBe(2);
-    expect(cache.get('b', ['openrouter'])).toBeUndefined();
-    expect(cache.get('a', ['openrouter'])).toBeDefined();
-    expect(cache.get('c', ['openrouter'])).toBeDefined();
-    for (let i = 0; i < 1_000; i++) cache.set(`u${i}`, ['openrouter'], []);
+    expect(cache.get(userOwner('b'), ['openrouter'])).toBeUndefined();
+    expect(cache.get(userOwner('a'), ['openrouter'])).toBeDefined();
+    expect(cache.get(userOwner('c'), ['openrouter'])).toBeDefined();
+    for (let i = 0; i < 1_000; i++) cache.set(userOwner(`u${i}`), ['openrouter'], []);
     expect(cache.size).toBe(2);
   });
 
   it('forgets a user at once on invalidate, and only that user', () => {
     const cache = createKeyRowCache();
-    cache.set('u1', ['openai', 'openrouter'], [row('a')]);
-    cache.set('u1', ['openrouter'], []);
-    cache.set('u2', ['openrouter'], [row('z', 'openrouter')]);
-    cache.invalidate('u1');
-    expect(cache.get('u1', ['openai', 'openrouter'])).toBeUndefined();
-    expect(cache.get('u1', ['openrouter'])).toBeUndefined();
-    expect(cache.get('u2', ['openrouter'])).toBeDefined();
-    cache.invalidate('nobody'); // harmless
+    cache.set(userOwner('u1'), ['openai', 'openrouter'], [row('a')]);
+    cache.set(userOwner('u1'), ['openrouter'], []);
+    cache.set(userOwner('u2'), ['openrouter'], [row('z', 'openrouter')]);
+    cache.invalidate(userOwner('u1'));
+    expect(cache.get(userOwner('u1'), ['openai', 'openrouter'])).toBeUndefined();
+    expect(cache.get(userOwner('u1'), ['openrouter'])).toBeUndefined();
+    expect(cache.get(userOwner('u2'), ['openrouter'])).toBeDefined();
+    cache.invalidate(userOwner('nobody')); // harmless
   });
 
   it('does not store rows read before an invalidation that landed during the read', async () => {
@@ -111,18 +112,18 @@ describe('createKeyRowCache', () => {
     const gate = new Promise<void>((r) => {
       release = r;
     });
-    const loading = cache.load('u1', ['openrouter'], async () => {
+    const loading = cache.load(userOwner('u1'), ['openrouter'], async () => {
       await gate; // the read is in flight (PostgreSQL round trip) …
       return [row('old', 'openrouter')];
     });
-    cache.invalidate('u1'); // … when this instance changes the user's keys
+    cache.invalidate(userOwner('u1')); // … when this instance changes the user's keys
     release();
     expect((await loading).map((r) => r.id)).toEqual(['old']); // that request keeps what it read
-    expect(cache.get('u1', ['openrouter'])).toBeUndefined(); // but the next one reads again
+    expect(cache.get(userOwner('u1'), ['openrouter'])).toBeUndefined(); // but the next one reads again
     const ticket = cache.ticket();
-    cache.invalidate('u2');
-    cache.set('u1', ['openrouter'], [row('x', 'openrouter')], ticket);
-    expect(cache.get('u1', ['openrouter'])).toBeUndefined();
+    cache.invalidate(userOwner('u2'));
+    cache.set(userOwner('u1'), ['openrouter'], [row('x', 'openrouter')], ticket);
+    expect(cache.get(userOwner('u1'), ['openrouter'])).toBeUndefined();
   });
 
   it('load reads once, then serves from memory', async () => {
@@ -132,38 +133,38 @@ describe('createKeyRowCache', () => {
       reads++;
       return [row('a')];
     };
-    await cache.load('u1', ['openai', 'openrouter'], read);
-    const again = await cache.load('u1', ['openai', 'openrouter'], read);
+    await cache.load(userOwner('u1'), ['openai', 'openrouter'], read);
+    const again = await cache.load(userOwner('u1'), ['openai', 'openrouter'], read);
     expect(reads).toBe(1);
     expect(again.map((r) => r.id)).toEqual(['a']);
   });
 
   it('with ttlMs 0 holds nothing', async () => {
     const cache = createKeyRowCache({ ttlMs: 0 });
-    cache.set('u1', ['openrouter'], [row('a', 'openrouter')]);
-    expect(cache.get('u1', ['openrouter'])).toBeUndefined();
+    cache.set(userOwner('u1'), ['openrouter'], [row('a', 'openrouter')]);
+    expect(cache.get(userOwner('u1'), ['openrouter'])).toBeUndefined();
     let reads = 0;
     const read = async () => {
       reads++;
       return [];
     };
-    await cache.load('u1', ['openrouter'], read);
-    await cache.load('u1', ['openrouter'], read);
+    await cache.load(userOwner('u1'), ['openrouter'], read);
+    await cache.load(userOwner('u1'), ['openrouter'], read);
     expect(reads).toBe(2);
     expect(cache.size).toBe(0);
   });
 
   it('refuses nonsense bounds', () => {
     expect(() => createKeyRowCache({ ttlMs: -1 })).toThrow(RangeError);
-    expect(() => createKeyRowCache({ maxUsers: 0 })).toThrow(RangeError);
+    expect(() => createKeyRowCache({ maxOwners: 0 })).toThrow(RangeError);
   });
 
   it('keeps only the sealed row fields, frozen: nothing handed to it beyond them survives', () => {
     const cache = createKeyRowCache();
     const plaintext = 'sk-proj-PLAINTEXT-CANARY-0123456789';
     const tainted = { ...row('a'), apiKey: plaintext } as SealedKey;
-    cache.set('u1', ['openai', 'openrouter'], [tainted]);
-    const held = cache.get('u1', ['openai', 'openrouter'])!;
+    cache.set(userOwner('u1'), ['openai', 'openrouter'], [tainted]);
+    const held = cache.get(userOwner('u1'), ['openai', 'openrouter'])!;
     expect(held[0]).toEqual(row('a'));
     expect(JSON.stringify(held)).not.toContain(plaintext);
     expect(Object.isFrozen(held)).toBe(true);
@@ -235,7 +236,7 @@ describe('key choice with the cache, on a real SQLite file and vault', () => {
     const route = routeModel('openai/gpt-4o');
     const first = await pickKey(deps, { userId, systemKey: true }, 'openai/gpt-4o', route);
     expect(first.apiKey).toBe(plaintext);
-    const held = keyRows.get(userId, ['openai', 'openrouter'])!;
+    const held = keyRows.get(userOwner(userId), ['openai', 'openrouter'])!;
     expect(held).toHaveLength(1);
     expect(held[0]?.encryptedKey).toMatch(/^v\d+\./);
     expect(JSON.stringify(held)).not.toContain(plaintext);
