@@ -34,8 +34,11 @@ const STREAM = process.env.BENCH_IR_STREAM === '1';
 const ORG = process.env.BENCH_IR_ORG === '1';
 const REQUESTS = Number(process.env.BENCH_IR_REQUESTS ?? 1000);
 const WARMUP = Number(process.env.BENCH_IR_WARMUP ?? 2000);
-/** vgdb (behind callgrind_control) names its pipes after user and host: both sides must agree. */
-const VGDB_ENV = { USER: 'bench', LOGNAME: 'bench', HOST: 'bench' };
+/**
+ * vgdb (behind callgrind_control) names its pipes after user and host: both sides must agree.
+ * HOST is also the gateway's listen address, so it is one both can use.
+ */
+const VGDB_ENV = { USER: 'bench', LOGNAME: 'bench', HOST: '127.0.0.1' };
 
 function fire(url: string, req: ReturnType<typeof chatRequest>, amount: number): Promise<number> {
   return new Promise((resolve, reject) => {

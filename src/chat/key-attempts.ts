@@ -45,7 +45,7 @@ export interface KeySteps<P, R> {
 }
 
 /** A stored key the provider refused during a request, as the audit log names it. */
-export interface RejectedKey {
+interface RejectedKey {
   keyId: string;
   keyPreview: string;
   provider: Provider;

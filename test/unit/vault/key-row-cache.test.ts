@@ -106,6 +106,23 @@ describe('createKeyRowCache', () => {
     cache.invalidate(userOwner('nobody')); // harmless
   });
 
+  it('keeps users and organisations apart: the same id names two entries, each invalidated alone', () => {
+    const cache = createKeyRowCache();
+    cache.set(userOwner('same'), ['openai', 'openrouter'], [row('mine')]);
+    cache.set(orgOwner('same'), ['openai', 'openrouter'], [row('team')]);
+    expect(cache.get(userOwner('same'), ['openai', 'openrouter'])?.map((r) => r.id)).toEqual(['mine']);
+    expect(cache.get(orgOwner('same'), ['openai', 'openrouter'])?.map((r) => r.id)).toEqual(['team']);
+    expect(cache.size).toBe(2);
+    cache.invalidate(orgOwner('same'));
+    expect(cache.get(orgOwner('same'), ['openai', 'openrouter'])).toBeUndefined();
+    expect(cache.get(userOwner('same'), ['openai', 'openrouter'])?.map((r) => r.id)).toEqual(['mine']);
+    cache.invalidate(userOwner('same'));
+    expect(cache.size).toBe(0);
+    // A user never reaches an organisation's entry, whatever the id.
+    cache.set(orgOwner('acme'), ['openrouter'], [row('team', 'openrouter')]);
+    expect(cache.get(userOwner('acme'), ['openrouter'])).toBeUndefined();
+  });
+
   it('does not store rows read before an invalidation that landed during the read', async () => {
     const cache = createKeyRowCache();
     let release!: () => void;
