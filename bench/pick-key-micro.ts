@@ -3,7 +3,8 @@
  * upstream: serveWithKeys (with steps that do nothing but open the key) on a real SQLite file (WAL, the pragmas of openDatabase) holding 3 active keys
  * for the caller among other users' keys, vault open included. Four set-ups, side by side:
  * Kysely on better-sqlite3 as it was (a prepare per query), with the prepared-statement cache,
- * with the sealed-row cache, and with both (what the app runs).
+ * with the sealed-row cache, and with both (what the app runs); then the app's set-up for a caller
+ * in an organisation that holds keys too (two owners' rows: one query on a miss, two cache hits).
  * Run: npx tsx bench/pick-key-micro.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { type KeyChoiceDeps, serveWithKeys } from '../src/chat/key-attempts.js';
+import { type KeyCaller, type KeyChoiceDeps, serveWithKeys } from '../src/chat/key-attempts.js';
 import { routeModel } from '../src/chat/route-model.js';
 import { createNodeAead } from '../src/node/node-aead.js';
 import { readMigrations } from '../src/node/node-db.js';
@@ -22,6 +23,7 @@ import { migrate } from '../src/store/migrate.js';
 import type { Database } from '../src/store/schema.js';
 import { cacheStatements } from '../src/store/statement-cache.js';
 import { createVault, type Vault } from '../src/vault/index.js';
+import { bindingOf, orgOwner } from '../src/vault/key-owner.js';
 import { createKeyRowCache } from '../src/vault/key-row-cache.js';
 import { insertKey } from '../src/vault/keys-repo.js';
 
@@ -52,27 +54,50 @@ async function seed(db: Kysely<Database>, vault: Vault): Promise<void> {
     await insertKey(db, 'sqlite', userId, row, Number.MAX_SAFE_INTEGER, VIEW);
   };
   for (const provider of ['openai', 'anthropic', 'openrouter'] as const) await store(USER, provider);
+  // The caller's organisation holds keys for the same providers (rows owned by kind 'org').
+  for (const provider of ['openai', 'openrouter'] as const) {
+    const id = crypto.randomUUID();
+    const encryptedKey = await vault.seal(plaintext, bindingOf(orgOwner(ORG), id, provider));
+    await db
+      .insertInto('api_keys')
+      .values({
+        id,
+        user_id: ORG,
+        owner_kind: 'org',
+        provider,
+        encrypted_key: encryptedKey,
+        key_name: null,
+        key_preview: 'sk-...xxxx',
+        is_active: 1,
+        created_at: now,
+        updated_at: now,
+        last_used_at: null,
+      })
+      .execute();
+  }
   for (let i = 0; i < OTHER_USERS; i++) {
     for (const provider of ['openai', 'anthropic', 'openrouter'] as const)
       await store(`other-${i}`, provider);
   }
 }
 
+const ORG = 'org-bench';
 const CALLER = { userId: USER, systemKey: true };
+const CALLER_IN_ORG = { ...CALLER, org: { orgId: ORG, role: 'member' as const } };
 const VIEW = { now: new Date(), rotationDays: 90 };
 const NO_STEPS = { admit: async () => undefined, abandon: () => {}, call: async () => undefined };
 
 /** Key choice alone: the candidate read (cached or not), ordering and the vault open. */
-const pickKey = (deps: KeyChoiceDeps, route: ReturnType<typeof routeModel>) =>
-  serveWithKeys({ deps, caller: CALLER, model: 'openai/gpt-4o', route }, NO_STEPS);
+const pickKey = (deps: KeyChoiceDeps, route: ReturnType<typeof routeModel>, caller: KeyCaller) =>
+  serveWithKeys({ deps, caller, model: 'openai/gpt-4o', route }, NO_STEPS);
 
-async function usPerCall(deps: KeyChoiceDeps): Promise<number> {
+async function usPerCall(deps: KeyChoiceDeps, caller: KeyCaller = CALLER): Promise<number> {
   const route = routeModel('openai/gpt-4o');
-  for (let i = 0; i < WARMUP; i++) await pickKey(deps, route);
+  for (let i = 0; i < WARMUP; i++) await pickKey(deps, route, caller);
   const rounds: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const start = performance.now();
-    for (let i = 0; i < OPS; i++) await pickKey(deps, route);
+    for (let i = 0; i < OPS; i++) await pickKey(deps, route, caller);
     rounds.push(((performance.now() - start) * 1000) / OPS);
   }
   rounds.sort((a, b) => a - b);
@@ -115,6 +140,16 @@ async function main(): Promise<void> {
       console.log(
         `${name.padEnd(52)} ${us.toFixed(1).padStart(6)} µs/call  (${(before / us).toFixed(1)}× vs before)`,
       );
+      await db.destroy();
+    }
+    for (const [name, rows] of [
+      ['caller in an organisation, both caches', true],
+      ['caller in an organisation, statement cache only', false],
+    ] as const) {
+      const db = open(path, true);
+      const keyRows = rows ? createKeyRowCache({ ttlMs: 3_600_000 }) : undefined;
+      const us = await usPerCall({ ...base, db, keyRows }, CALLER_IN_ORG);
+      console.log(`${name.padEnd(52)} ${us.toFixed(1).padStart(6)} µs/call`);
       await db.destroy();
     }
     const sealed = await vault.seal(plaintext, { userId: USER, keyId: 'k', provider: 'openai' });
