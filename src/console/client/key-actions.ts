@@ -3,7 +3,7 @@ import { api, messageOf } from './api.js';
 import { confirmAction } from './confirm.js';
 import { announce, h } from './dom.js';
 import { field } from './forms.js';
-import { keyPath, onKeyFormSubmit, type Reload } from './key-form.js';
+import { keyPath, onKeyFormSubmit, type Reload, submitOrCancel } from './key-form.js';
 import { lifecycleFields, replaceForm, verifyKey } from './key-lifecycle.js';
 import { type KeyView, keyLabel } from './keys-list.js';
 
@@ -54,12 +54,7 @@ function editForm(key: KeyView, reload: Reload, close: () => void): HTMLFormElem
     field('Name', name, 'Empty: no name.'),
     field('Monthly budget (USD)', budget, 'Empty: no budget.'),
     ...more.fields,
-    h(
-      'div',
-      { class: 'actions' },
-      h('button', { type: 'submit' }, 'Save'),
-      h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel'),
-    ),
+    submitOrCancel('Save', close),
   );
   onKeyFormSubmit(
     form,

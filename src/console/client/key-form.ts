@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { announce } from './dom.js';
+import { announce, h } from './dom.js';
 import { busy, clearFieldErrors, showFailure } from './forms.js';
 import type { KeyView } from './keys-list.js';
 
@@ -34,4 +34,14 @@ export function onKeyFormSubmit(
       }
     });
   });
+}
+
+/** The buttons at the foot of such a form: send it, or close it unchanged. */
+export function submitOrCancel(submit: string, close: () => void): HTMLDivElement {
+  return h(
+    'div',
+    { class: 'actions' },
+    h('button', { type: 'submit' }, submit),
+    h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel'),
+  );
 }

@@ -1,7 +1,7 @@
 import { api } from './api.js';
 import { h } from './dom.js';
-import { field } from './forms.js';
-import { keyPath, onKeyFormSubmit, type Reload } from './key-form.js';
+import { field, secretInput } from './forms.js';
+import { keyPath, onKeyFormSubmit, type Reload, submitOrCancel } from './key-form.js';
 import { type KeyView, keyLabel } from './keys-list.js';
 
 /**
@@ -64,15 +64,7 @@ export async function verifyKey(key: KeyView): Promise<string> {
  * goes in a password field that is emptied the moment the form is sent.
  */
 export function replaceForm(key: KeyView, reload: Reload, close: () => void): HTMLFormElement {
-  const apiKey = h('input', {
-    name: 'apiKey',
-    type: 'password',
-    autocomplete: 'off',
-    spellcheck: 'false',
-    autocapitalize: 'off',
-    'data-1p-ignore': true,
-    'data-lpignore': 'true',
-  });
+  const apiKey = secretInput(false);
   const verify = h('input', { name: 'verify', type: 'checkbox', checked: true });
   verify.id = `key-${key.id}-replace-verify`;
   const form = h(
@@ -85,12 +77,7 @@ export function replaceForm(key: KeyView, reload: Reload, close: () => void): HT
     },
     field('New API key', apiKey, `Replaces ${key.keyPreview}; everything else about the key stays.`),
     h('div', { class: 'check' }, verify, h('label', { for: verify.id }, 'Check it with the provider first')),
-    h(
-      'div',
-      { class: 'actions' },
-      h('button', { type: 'submit' }, 'Replace'),
-      h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel'),
-    ),
+    submitOrCancel('Replace', close),
   );
   onKeyFormSubmit(
     form,
