@@ -115,9 +115,22 @@ export default {
     return drainAfterBody(res, gateway, ctx);
   },
 
-  /** The cron trigger in wrangler.toml: one retention run (usage and audit rows past their days). */
-  async scheduled(_event: unknown, bindings: WorkerBindings, ctx: WorkerContext): Promise<void> {
+  /**
+   * The cron trigger in wrangler.toml: one retention run (usage and audit rows past their days).
+   * The run is awaited, not handed to waitUntil: the invocation lives as long either way, but
+   * only an awaited failure marks the cron run as failed, and `wrangler dev --test-scheduled`'s
+   * `/__scheduled` answers only when the rows are gone.
+   */
+  async scheduled(_event: unknown, bindings: WorkerBindings, _ctx: WorkerContext): Promise<void> {
     const gateway = await gatewayFor(bindings);
-    ctx.waitUntil(gateway.prune());
+    const report = await gateway.prune();
+    if (report.usageRows + report.auditRows + report.marks === 0) return;
+    const line = {
+      level: 'info',
+      time: new Date().toISOString(),
+      msg: 'retention: old rows deleted',
+      ...report,
+    };
+    console.log(JSON.stringify(line));
   },
 };

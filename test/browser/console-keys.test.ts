@@ -1,15 +1,6 @@
-import type { Browser, Page, Response } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROVIDERS, providerLabel } from '../../src/providers/kit/providers.js';
-import {
-  type ConsoleStack,
-  launchChromium,
-  type PageWatch,
-  signIn,
-  startConsoleStack,
-  waitForStatus,
-  watchPage,
-} from '../helpers/console-browser.js';
+import { signIn, useConsoleSession, waitForStatus } from '../helpers/console-browser.js';
 import { fakeKey } from '../helpers/keys.js';
 
 /**
@@ -18,45 +9,29 @@ import { fakeKey } from '../helpers/keys.js';
  * provider, changed and deleted through the page alone, checked against the API.
  */
 describe('the key console: keys', () => {
-  let stack: ConsoleStack;
-  let browser: Browser;
-  let page: Page;
-  let watch: PageWatch;
-  let jwt: string;
-  let first: Response | null;
+  const session = useConsoleSession('alice', { path: '/' });
   const stored: string[] = [];
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startConsoleStack(), launchChromium()]);
-    jwt = await stack.token('alice');
-    page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
-    watch = await watchPage(page);
-    first = await page.goto(`${stack.url}/`);
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
-
   const api = async (path: string) =>
-    fetch(`${stack.url}${path}`, { headers: { authorization: `Bearer ${jwt}` } }).then(async (r) => ({
-      status: r.status,
-      body: r.status === 204 ? null : await r.json(),
-    }));
-  const addForm = () => page.locator('#add-key-form');
+    fetch(`${session.stack.url}${path}`, { headers: { authorization: `Bearer ${session.jwt}` } }).then(
+      async (r) => ({
+        status: r.status,
+        body: r.status === 204 ? null : await r.json(),
+      }),
+    );
+  const addForm = () => session.page.locator('#add-key-form');
   const card = (name: string) =>
-    page.locator('#key-list > li', { has: page.getByRole('heading', { name, exact: true }) });
+    session.page.locator('#key-list > li', { has: session.page.getByRole('heading', { name, exact: true }) });
   /** Every input's value and the whole DOM: where a stored key must never be found. */
   const pageText = () =>
-    page.evaluate(
+    session.page.evaluate(
       () =>
         document.documentElement.outerHTML +
         [...document.querySelectorAll('input')].map((i) => i.value).join('\n'),
     );
 
   it('serves the page from / with a strict CSP, no framing and no referrer', async () => {
-    expect(page.url()).toBe(`${stack.url}/console`);
-    const headers = (await first?.allHeaders()) ?? {};
+    expect(session.page.url()).toBe(`${session.stack.url}/console`);
+    const headers = (await session.first?.allHeaders()) ?? {};
     const csp = headers['content-security-policy'] ?? '';
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
@@ -65,20 +40,22 @@ describe('the key console: keys', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(headers['x-frame-options']).toBe('DENY');
     expect(headers['referrer-policy']).toBe('no-referrer');
-    await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
+    await expect(session.page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
   });
 
   it('signs in with the token from npm run token, kept in sessionStorage only', async () => {
-    await signIn(page, jwt);
-    expect(await page.locator('#who-label').textContent()).toContain('alice');
-    const storage = await page.evaluate(() => ({
+    await signIn(session.page, session.jwt);
+    expect(await session.page.locator('#who-label').textContent()).toContain('alice');
+    const storage = await session.page.evaluate(() => ({
       session: Object.values(sessionStorage),
       local: Object.keys(localStorage).length,
       cookie: document.cookie,
     }));
-    expect(storage).toEqual({ session: [jwt], local: 0, cookie: '' });
-    expect(await page.getByLabel('JWT or gateway token').inputValue()).toBe('');
-    await expect(page.locator('#key-list-area .empty').textContent()).resolves.toContain('No keys yet');
+    expect(storage).toEqual({ session: [session.jwt], local: 0, cookie: '' });
+    expect(await session.page.getByLabel('JWT or gateway token').inputValue()).toBe('');
+    await expect(session.page.locator('#key-list-area .empty').textContent()).resolves.toContain(
+      'No keys yet',
+    );
   });
 
   it('shows the server’s validation message next to the key field, and empties the field', async () => {
@@ -88,10 +65,10 @@ describe('the key console: keys', () => {
     const keyField = addForm().getByLabel('API key');
     await expect.poll(() => keyField.getAttribute('aria-invalid')).toBe('true');
     const errorId = ((await keyField.getAttribute('aria-describedby')) ?? '').split(' ').at(-1) ?? '';
-    const message = await page.locator(`#${errorId}`).textContent();
+    const message = await session.page.locator(`#${errorId}`).textContent();
     expect(message).toContain('store it with provider "anthropic"');
     expect(await keyField.inputValue()).toBe('');
-    expect(await page.locator('#alert').textContent()).toContain('anthropic');
+    expect(await session.page.locator('#alert').textContent()).toContain('anthropic');
     expect((await api('/api/user/api-keys')).body.data).toEqual([]);
   });
 
@@ -104,11 +81,11 @@ describe('the key console: keys', () => {
       await addForm().getByLabel('Name').fill(`${provider} main`);
       await addForm().getByLabel('API key').fill(key);
       await addForm().getByRole('button', { name: 'Add key' }).click();
-      await waitForStatus(page, `Key added: ${provider} main`);
+      await waitForStatus(session.page, `Key added: ${provider} main`);
       expect(await addForm().getByLabel('API key').inputValue()).toBe('');
     }
-    await page.locator('#key-list > li').nth(4).waitFor();
-    expect(await page.locator('#key-list > li').count()).toBe(5);
+    await session.page.locator('#key-list > li').nth(4).waitFor();
+    expect(await session.page.locator('#key-list > li').count()).toBe(5);
     for (const [i, provider] of PROVIDERS.entries()) {
       const key = stored[i] as string;
       const c = card(`${provider} main`);
@@ -125,7 +102,7 @@ describe('the key console: keys', () => {
   it('verifies with the provider: a rejected key is refused by the field and not stored', async () => {
     const refused = fakeKey('openai');
     stored.push(refused);
-    stack.fakes.openai.rejectedKeys.add(refused);
+    session.stack.fakes.openai.rejectedKeys.add(refused);
     await addForm().getByLabel('Provider', { exact: true }).selectOption('openai');
     await addForm().getByLabel('Name').fill('refused');
     await addForm().getByLabel('API key').fill(refused);
@@ -134,16 +111,16 @@ describe('the key console: keys', () => {
     await expect.poll(() => keyField.getAttribute('aria-invalid')).toBe('true');
     expect(await addForm().locator('.field-error:not([hidden])').textContent()).toContain('not stored');
     expect(await keyField.inputValue()).toBe('');
-    expect(await page.locator('#key-list > li').count()).toBe(5);
+    expect(await session.page.locator('#key-list > li').count()).toBe(5);
   });
 
   it('verifies a stored key (valid, then rejected once the provider refuses it), and replaces its secret', async () => {
     const c = card('google main');
     await c.getByRole('button', { name: 'Verify google main' }).click();
-    await waitForStatus(page, 'google main is valid');
-    stack.fakes.google.rejectedKeys.add(stored[PROVIDERS.indexOf('google')] as string);
+    await waitForStatus(session.page, 'google main is valid');
+    session.stack.fakes.google.rejectedKeys.add(stored[PROVIDERS.indexOf('google')] as string);
     await c.getByRole('button', { name: 'Verify google main' }).click();
-    await waitForStatus(page, 'google main was rejected');
+    await waitForStatus(session.page, 'google main was rejected');
     expect(await card('google main').locator('[data-status]').textContent()).toBe('Rejected');
     expect(await card('google main').textContent()).toContain('Refused');
     expect(await keyOf('google main')).toMatchObject({ status: 'rejected' });
@@ -154,7 +131,7 @@ describe('the key console: keys', () => {
     const form = card('google main').getByRole('form', { name: 'Replace the secret of google main' });
     await form.getByLabel('New API key').fill(fresh);
     await form.getByRole('button', { name: 'Replace' }).click();
-    await waitForStatus(page, 'Replaced the secret of google main');
+    await waitForStatus(session.page, 'Replaced the secret of google main');
     expect(await card('google main').locator('.preview').textContent()).toBe(
       `${fresh.slice(0, 4)}…${fresh.slice(-4)}`,
     );
@@ -168,7 +145,7 @@ describe('the key console: keys', () => {
     await form.getByLabel('Priority').fill('1');
     await form.getByLabel('Expires').fill('2099-01-31');
     await form.getByRole('button', { name: 'Save' }).click();
-    await waitForStatus(page, 'Saved openrouter main');
+    await waitForStatus(session.page, 'Saved openrouter main');
     expect(await card('openrouter main').textContent()).toContain('Priority1');
     expect(await keyOf('openrouter main')).toMatchObject({
       priority: 1,
@@ -183,7 +160,7 @@ describe('the key console: keys', () => {
 
   it('deactivates and reactivates a key; focus stays on the button', async () => {
     await card('openai main').getByRole('button', { name: 'Deactivate openai main' }).click();
-    await waitForStatus(page, 'is inactive');
+    await waitForStatus(session.page, 'is inactive');
     expect(await card('openai main').locator('.status').first().textContent()).toBe('Inactive');
     expect(await keyOf('openai main')).toMatchObject({ isActive: false });
     const again = card('openai main').getByRole('button', { name: 'Activate openai main' });
@@ -205,7 +182,7 @@ describe('the key console: keys', () => {
     await budget.fill('5');
     await form.getByLabel('Name').fill('claude');
     await form.getByRole('button', { name: 'Save' }).click();
-    await waitForStatus(page, 'Saved claude');
+    await waitForStatus(session.page, 'Saved claude');
     expect(await card('claude').textContent()).toContain('$0.00 of $5.00');
     expect(await keyOf('claude')).toMatchObject({ provider: 'anthropic', monthlyBudgetUsd: 5 });
   });
@@ -213,33 +190,33 @@ describe('the key console: keys', () => {
   it('deletes a key only once the dialog is confirmed (Escape and Cancel keep it)', async () => {
     const remove = card('meta main').getByRole('button', { name: 'Delete meta main' });
     await remove.click();
-    const dialog = page.getByRole('dialog', { name: 'Delete meta main?' });
+    const dialog = session.page.getByRole('dialog', { name: 'Delete meta main?' });
     await dialog.waitFor();
-    await page.keyboard.press('Escape');
+    await session.page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     await remove.click();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await keyOf('meta main')).toBeDefined();
-    // Confirmed from the keyboard: Tab from Cancel (focused first) to the delete button, Enter.
+    // Confirmed from the keyboard: Tab from Cancel (focused session.first) to the delete button, Enter.
     await remove.click();
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Enter');
-    await waitForStatus(page, 'Deleted meta main');
+    await session.page.keyboard.press('Tab');
+    await session.page.keyboard.press('Enter');
+    await waitForStatus(session.page, 'Deleted meta main');
     expect(await card('meta main').count()).toBe(0);
     expect(await keyOf('meta main')).toBeUndefined();
   });
 
   it('shows keyboard focus, fits 360 px without sideways scrolling, and follows dark mode', async () => {
-    await page.locator('#keys-title').focus();
-    await page.keyboard.press('Tab');
-    const outline = await page.evaluate(
+    await session.page.locator('#keys-title').focus();
+    await session.page.keyboard.press('Tab');
+    const outline = await session.page.evaluate(
       () => getComputedStyle(document.activeElement as Element).outlineStyle,
     );
     expect(outline).not.toBe('none');
-    await page.setViewportSize({ width: 360, height: 800 });
-    await page.evaluate(() => new Promise(requestAnimationFrame));
+    await session.page.setViewportSize({ width: 360, height: 800 });
+    await session.page.evaluate(() => new Promise(requestAnimationFrame));
     // No text runs past the right edge (a long URL in a message, say), and nothing scrolls sideways.
-    const wide = await page.evaluate(() =>
+    const wide = await session.page.evaluate(() =>
       [...document.querySelectorAll('body *')].flatMap((e) =>
         [...e.childNodes]
           .filter((n) => n.nodeType === Node.TEXT_NODE)
@@ -253,20 +230,20 @@ describe('the key console: keys', () => {
       ),
     );
     expect(wide).toEqual([]);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await session.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    const background = () => session.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const light = await background();
-    await page.emulateMedia({ colorScheme: 'dark' });
+    await session.page.emulateMedia({ colorScheme: 'dark' });
     expect(await background()).not.toBe(light);
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.setViewportSize({ width: 1024, height: 900 });
+    await session.page.emulateMedia({ colorScheme: 'light' });
+    await session.page.setViewportSize({ width: 1024, height: 900 });
   });
 
   it('asked nothing of another origin, broke no CSP rule and never held a key after submitting it', async () => {
-    const origin = new URL(stack.url).origin;
-    expect(watch.requests.length).toBeGreaterThan(5);
-    expect(watch.requests.filter((u) => new URL(u).origin !== origin)).toEqual([]);
-    expect(watch.problems).toEqual([]);
+    const origin = new URL(session.stack.url).origin;
+    expect(session.watch.requests.length).toBeGreaterThan(5);
+    expect(session.watch.requests.filter((u) => new URL(u).origin !== origin)).toEqual([]);
+    expect(session.watch.problems).toEqual([]);
     const text = await pageText();
     for (const key of stored) expect(text).not.toContain(key);
   });

@@ -1,15 +1,6 @@
 import OpenAI from 'openai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ConsoleStack,
-  launchChromium,
-  type PageWatch,
-  signIn,
-  startConsoleStack,
-  waitForStatus,
-  watchPage,
-} from '../helpers/console-browser.js';
+import { describe, expect, it } from 'vitest';
+import { signIn, useConsoleSession, waitForStatus } from '../helpers/console-browser.js';
 import { fakeKey } from '../helpers/keys.js';
 
 /**
@@ -18,37 +9,17 @@ import { fakeKey } from '../helpers/keys.js';
  * (inline SVG) per day and per key.
  */
 describe('the key console: tokens and usage', () => {
-  let stack: ConsoleStack;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let watch: PageWatch;
-  let jwt: string;
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startConsoleStack(), launchChromium()]);
-    jwt = await stack.token('bob');
-    context = await browser.newContext({
-      viewport: { width: 1024, height: 900 },
-      permissions: ['clipboard-read', 'clipboard-write'],
-    });
-    page = await context.newPage();
-    watch = await watchPage(page);
-    await page.goto(`${stack.url}/console`);
-    await signIn(page, jwt);
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+  const session = useConsoleSession('bob', {
+    signedIn: true,
+    context: { permissions: ['clipboard-read', 'clipboard-write'] },
   });
-
   const call = (path: string, credential: string, init: { method?: string; json?: unknown } = {}) =>
-    fetch(`${stack.url}${path}`, {
+    fetch(`${session.stack.url}${path}`, {
       method: init.method ?? 'GET',
       headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' },
       body: init.json === undefined ? undefined : JSON.stringify(init.json),
     });
-  const tokens = () => page.locator('#tokens');
+  const tokens = () => session.page.locator('#tokens');
   let minted = '';
 
   it('shows an empty state, then creates a token with the chosen scopes, shown once with a copy button', async () => {
@@ -63,19 +34,19 @@ describe('the key console: tokens and usage', () => {
       .check();
     await tokens().getByLabel('Expires').selectOption({ label: 'In 30 days' });
     await tokens().getByRole('button', { name: 'Create token' }).click();
-    await waitForStatus(page, 'Token reporting created');
+    await waitForStatus(session.page, 'Token reporting created');
     minted = await tokens().getByLabel('New token').inputValue();
     expect(minted).toMatch(/^gwt_[A-Za-z0-9_-]{43}$/);
 
     await tokens().getByRole('button', { name: 'Copy' }).click();
-    await waitForStatus(page, 'Token copied');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(minted);
+    await waitForStatus(session.page, 'Token copied');
+    expect(await session.page.evaluate(() => navigator.clipboard.readText())).toBe(minted);
 
     const listed = tokens().locator('#token-list > li', { hasText: 'reporting' });
     expect(await listed.textContent()).toContain('keys:read, usage:read');
     expect(await listed.textContent()).not.toContain(minted);
     await tokens().getByRole('button', { name: 'Done, I stored it' }).click();
-    expect(await page.content()).not.toContain(minted);
+    expect(await session.page.content()).not.toContain(minted);
   });
 
   it('the copied token has exactly its scopes', async () => {
@@ -98,15 +69,15 @@ describe('the key console: tokens and usage', () => {
 
   it('revokes a token after confirmation; it stops working at once', async () => {
     await tokens().getByRole('button', { name: 'Revoke reporting' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Revoke token' }).click();
-    await waitForStatus(page, 'Revoked reporting');
+    await session.page.getByRole('dialog').getByRole('button', { name: 'Revoke token' }).click();
+    await waitForStatus(session.page, 'Revoked reporting');
     expect((await call('/api/user/api-keys', minted)).status).toBe(401);
     expect(await tokens().locator('.empty').textContent()).toContain('No tokens yet');
   });
 
   it('draws requests and cost per day and per key as inline SVG after a few chats', async () => {
     const store = async (provider: 'openai' | 'anthropic', keyName: string) => {
-      const res = await call('/api/user/api-keys', jwt, {
+      const res = await call('/api/user/api-keys', session.jwt, {
         method: 'POST',
         json: { provider, apiKey: fakeKey(provider), keyName },
       });
@@ -114,7 +85,7 @@ describe('the key console: tokens and usage', () => {
     };
     await store('openai', 'work');
     await store('anthropic', 'claude');
-    const client = new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: jwt, maxRetries: 0 });
+    const client = new OpenAI({ baseURL: `${session.stack.url}/v1`, apiKey: session.jwt, maxRetries: 0 });
     const messages = [{ role: 'user' as const, content: 'Hello' }];
     for (let i = 0; i < 3; i++)
       await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages });
@@ -127,14 +98,14 @@ describe('the key console: tokens and usage', () => {
     await client.chat.completions.create({ model: 'anthropic/claude-sonnet-4-5', messages });
     // Usage rows are written off the request path, within a second.
     await expect
-      .poll(async () => (await (await call('/api/user/usage', jwt)).json()).total.requests, {
+      .poll(async () => (await (await call('/api/user/usage', session.jwt)).json()).total.requests, {
         timeout: 10_000,
       })
       .toBe(5);
 
-    await page.reload();
-    await page.locator('#console').waitFor();
-    const usage = page.locator('#usage');
+    await session.page.reload();
+    await session.page.locator('#console').waitFor();
+    const usage = session.page.locator('#usage');
     await usage.locator('.summary', { hasText: '5 requests costing' }).waitFor();
     const perDay = usage.getByRole('img', { name: /^Requests per day/ });
     const today = new Date();
@@ -159,30 +130,33 @@ describe('the key console: tokens and usage', () => {
 
   it('signed in with a gateway token, shows what its scopes allow and explains the rest', async () => {
     const created = await (
-      await call('/api/user/tokens', jwt, { method: 'POST', json: { name: 'ro', scopes: ['usage:read'] } })
+      await call('/api/user/tokens', session.jwt, {
+        method: 'POST',
+        json: { name: 'ro', scopes: ['usage:read'] },
+      })
     ).json();
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await waitForStatus(page, 'Signed out');
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
-    await signIn(page, created.token);
-    expect(await page.locator('#key-list-area .notice').textContent()).toContain('keys:read');
+    await session.page.getByRole('button', { name: 'Sign out' }).click();
+    await waitForStatus(session.page, 'Signed out');
+    expect(await session.page.evaluate(() => sessionStorage.length)).toBe(0);
+    await signIn(session.page, created.token);
+    expect(await session.page.locator('#key-list-area .notice').textContent()).toContain('keys:read');
     expect(await tokens().locator('.notice').textContent()).toContain('JWT');
-    await page.locator('#usage .summary', { hasText: '5 requests costing' }).waitFor();
+    await session.page.locator('#usage .summary', { hasText: '5 requests costing' }).waitFor();
   });
 
   it('goes back to sign-in, saying why, when the gateway refuses the credential', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('JWT or gateway token').fill('gwt_notarealtoken');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    const field = page.getByLabel('JWT or gateway token');
+    await session.page.getByRole('button', { name: 'Sign out' }).click();
+    await session.page.getByLabel('JWT or gateway token').fill('gwt_notarealtoken');
+    await session.page.getByRole('button', { name: 'Sign in' }).click();
+    const field = session.page.getByLabel('JWT or gateway token');
     await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('#signin .field-error').textContent()).toContain('refused');
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await session.page.locator('#signin .field-error').textContent()).toContain('refused');
+    expect(await session.page.evaluate(() => sessionStorage.length)).toBe(0);
   });
 
   it('asked nothing of another origin and broke no CSP rule', () => {
-    const origin = new URL(stack.url).origin;
-    expect(watch.requests.filter((u) => new URL(u).origin !== origin)).toEqual([]);
-    expect(watch.problems).toEqual([]);
+    const origin = new URL(session.stack.url).origin;
+    expect(session.watch.requests.filter((u) => new URL(u).origin !== origin)).toEqual([]);
+    expect(session.watch.problems).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { startFakeAnthropic } from '../../fakes/anthropic-server.js';
 import { secretsOnDisk } from '../helpers/databases.js';
-import { collectStream as collect, useSdkGateway } from '../helpers/sdk-gateway.js';
+import { collectStream as collect, expectPlainAndStreamed, useSdkGateway } from '../helpers/sdk-gateway.js';
 
 /** The real server process and the official openai SDK, against a wire-accurate fake Anthropic. */
 describe('the official openai SDK against Claude models through the native Anthropic adapter', () => {
@@ -13,10 +13,7 @@ describe('the official openai SDK against Claude models through the native Anthr
     env: ({ anthropic }) => ({ ANTHROPIC_BASE_URL: anthropic.baseUrl }),
   });
 
-  async function newClient() {
-    const { stored, client } = await sdk.newUser(['anthropic'], 'claude');
-    return { apiKey: stored.anthropic!.apiKey, client };
-  }
+  const newClient = () => sdk.userWithKey('anthropic', 'claude');
 
   const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
     {
@@ -27,23 +24,12 @@ describe('the official openai SDK against Claude models through the native Anthr
 
   it('answers and streams through the caller’s own Anthropic key', async () => {
     const { client, apiKey } = await newClient();
-    const { data, response } = await client.chat.completions
-      .create({ model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: 'plain claude' }] })
-      .withResponse();
-    expect(data.choices[0]?.message.content).toBe('echo: plain claude');
-    expect(data.choices[0]?.finish_reason).toBe('stop');
-    expect(data.usage?.total_tokens).toBeGreaterThan(0);
-    expect(response.headers.get('x-gateway-provider')).toBe('anthropic');
-
-    const stream = await client.chat.completions.create({
-      model: 'claude-sonnet-4-5',
-      stream: true,
-      messages: [{ role: 'user', content: 'streamed claude' }],
+    await expectPlainAndStreamed(client, {
+      provider: 'anthropic',
+      model: 'anthropic/claude-sonnet-4-5',
+      streamModel: 'claude-sonnet-4-5',
+      word: 'claude',
     });
-    const { text, chunks } = await collect(stream);
-    expect(text).toBe('echo: streamed claude');
-    expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('stop');
-    expect(chunks.some((c) => c.usage)).toBe(false);
     expect(sdk.fakes.anthropic.requests.map((r) => [r.key, r.body?.model])).toEqual([
       [apiKey, 'claude-sonnet-4-5'],
       [apiKey, 'claude-sonnet-4-5'],

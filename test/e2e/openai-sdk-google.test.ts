@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { startFakeGemini } from '../../fakes/gemini-server.js';
-import { collectStream as collect, useSdkGateway } from '../helpers/sdk-gateway.js';
+import { collectStream as collect, expectPlainAndStreamed, useSdkGateway } from '../helpers/sdk-gateway.js';
 
 /** The real server process and a fake Gemini, driven by the official openai SDK. */
 describe('the official openai SDK against Gemini through the gateway', () => {
@@ -12,30 +12,16 @@ describe('the official openai SDK against Gemini through the gateway', () => {
     env: ({ google }) => ({ GOOGLE_BASE_URL: google.baseUrl }),
   });
 
-  async function newUser() {
-    const { stored, client } = await sdk.newUser(['google'], 'sdk');
-    return { apiKey: stored.google!.apiKey, client };
-  }
+  const newUser = () => sdk.userWithKey('google', 'sdk');
 
   it('answers and streams with the caller’s Google key', async () => {
     const { client, apiKey } = await newUser();
-    const { data, response } = await client.chat.completions
-      .create({ model: 'google/gemini-2.5-flash', messages: [{ role: 'user', content: 'plain google' }] })
-      .withResponse();
-    expect(data.choices[0]?.message.content).toBe('echo: plain google');
-    expect(data.choices[0]?.finish_reason).toBe('stop');
-    expect(data.usage?.total_tokens).toBeGreaterThan(0);
-    expect(response.headers.get('x-gateway-provider')).toBe('google');
-
-    const stream = await client.chat.completions.create({
-      model: 'gemini-2.5-flash',
-      stream: true,
-      messages: [{ role: 'user', content: 'streamed google' }],
+    await expectPlainAndStreamed(client, {
+      provider: 'google',
+      model: 'google/gemini-2.5-flash',
+      streamModel: 'gemini-2.5-flash',
+      word: 'google',
     });
-    const { text, chunks } = await collect(stream);
-    expect(text).toBe('echo: streamed google');
-    expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('stop');
-    expect(chunks.some((c) => c.usage)).toBe(false);
     expect(sdk.fakes.google.requests.map((r) => [r.key, r.query])).toEqual([
       [apiKey, ''],
       [apiKey, '?alt=sse'],

@@ -20,6 +20,9 @@ describe('the gateway on Cloudflare Workers (wrangler dev, local D1)', () => {
       OPENAI_BASE_URL: fake.baseUrl,
       // No system key: a user without a key of their own must get 403, not a call to the internet.
       OPENROUTER_BASE_URL: 'http://127.0.0.1:9/api/v1',
+      // Two different periods, so the cron test shows each variable is read on its own.
+      USAGE_RETENTION_DAYS: '30',
+      AUDIT_RETENTION_DAYS: '60',
     });
     jwt = await signTestJwt('worker-user');
   }, 120_000);
@@ -122,4 +125,60 @@ describe('the gateway on Cloudflare Workers (wrangler dev, local D1)', () => {
     expect((await refused.json()).error.code).toBe('no_key_available');
     expect(worker.output()).not.toContain(apiKey);
   });
+
+  it('prunes old usage and audit rows, and only those, when the cron trigger fires', async () => {
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    const usage = (id: string, at: string) =>
+      `INSERT INTO usage_events (id, request_id, user_id, key_id, key_source, provider, model, upstream_model,
+        prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_source, estimated,
+        status, latency_ms, ttft_ms, created_at)
+       VALUES ('${id}', 'req-${id}', 'worker-user', NULL, 'user', 'openai', 'openai/gpt-4o-mini', 'gpt-4o-mini',
+        1, 1, 0, 0, NULL, 'unknown', 0, 200, 5, NULL, '${at}')`;
+    const audit = (id: string, at: string) =>
+      `INSERT INTO audit_events (id, user_id, actor, action, target_type, target_id, created_at)
+       VALUES ('${id}', 'worker-user', 'jwt', 'key.deleted', 'api_key', 'k-${id}', '${at}')`;
+    // Every row id of the three pruned tables, in one statement (each wrangler d1 call starts a process).
+    const ids = `SELECT 'usage' AS t, id FROM usage_events UNION ALL SELECT 'audit', id FROM audit_events
+      UNION ALL SELECT 'mark', mark FROM audit_marks ORDER BY t, id`;
+    const snapshot = (rows: Record<string, unknown>[]) => ({
+      usage: rows.filter((r) => r.t === 'usage').map((r) => String(r.id)),
+      audit: rows.filter((r) => r.t === 'audit').map((r) => String(r.id)),
+      marks: rows.filter((r) => r.t === 'mark').map((r) => String(r.id)),
+    });
+    // USAGE_RETENTION_DAYS=30, AUDIT_RETENTION_DAYS=60: a 45-day-old usage row is past its
+    // period, a 45-day-old audit row is not.
+    const before = snapshot(
+      await worker.d1(
+        [
+          usage('usage-old', daysAgo(45)),
+          usage('usage-kept', daysAgo(20)),
+          audit('audit-old', daysAgo(90)),
+          audit('audit-kept', daysAgo(45)),
+          `INSERT INTO audit_marks (mark, created_at) VALUES ('ip:old', '${daysAgo(90)}'), ('ip:kept', '${daysAgo(45)}')`,
+          ids,
+        ].join(';\n'),
+      ),
+    );
+    // The earlier tests' chats and key changes left fresh rows through the Worker's own routes.
+    expect(before.usage.length).toBeGreaterThanOrEqual(4);
+    expect(before.audit.length).toBeGreaterThanOrEqual(6);
+    expect(before.usage).toContain('usage-old');
+    expect(before.audit).toContain('audit-old');
+
+    const fired = await worker.scheduled('17 * * * *');
+    expect(fired.status).toBe(200);
+    // /__scheduled answers when the scheduled handler's promise settles (not its waitUntil work).
+    expect(await fired.text()).toBe('Ran scheduled event');
+    const after = snapshot(await worker.d1(ids));
+    const without = (ids: string[], gone: string) => ids.filter((id) => id !== gone);
+    expect(after.usage).toEqual(without(before.usage, 'usage-old'));
+    expect(after.audit).toEqual(without(before.audit, 'audit-old'));
+    expect(after.marks).toEqual(without(before.marks, 'ip:old'));
+    expect(after.usage).toContain('usage-kept');
+    expect(after.audit).toContain('audit-kept');
+    expect(after.marks).toContain('ip:kept');
+    expect(worker.output()).toMatch(
+      /"msg":"retention: old rows deleted","usageRows":1,"auditRows":1,"marks":1/,
+    );
+  }, 60_000);
 });

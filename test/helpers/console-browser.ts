@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page, Response } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { type AllFakes, startAllFakes } from '../../fakes/all-providers.js';
-
-export { launchChromium } from '../../scripts/chromium.js';
-
+import { launchChromium } from '../../scripts/chromium.js';
 import { baseEnv, type GatewayProcess, runScript, startGatewayProcess } from './spawn-gateway.js';
 
 /**
@@ -79,4 +78,44 @@ export async function signIn(page: Page, credential: string): Promise<void> {
 /** Waits until the polite status region (success messages) says `text`. */
 export async function waitForStatus(page: Page, text: string): Promise<void> {
   await page.locator('#status', { hasText: text }).waitFor();
+}
+
+/** One browser test file's world: the stack, Chromium, one watched page at the console, a user's JWT. */
+export interface ConsoleSession {
+  stack: ConsoleStack;
+  browser: Browser;
+  page: Page;
+  watch: PageWatch;
+  jwt: string;
+  /** The answer to the page's first navigation (its headers are under test). */
+  first: Response | null;
+}
+
+/**
+ * Registers the beforeAll/afterAll of a browser test file: the gateway stack and Chromium started
+ * side by side, a JWT for `user`, a 1024×900 page watched for CSP problems, opened at `path`
+ * (and signed in when `signedIn`). The returned object is filled in once beforeAll has run.
+ */
+export function useConsoleSession(
+  user: string,
+  opts: { path?: string; signedIn?: boolean; context?: BrowserContextOptions } = {},
+): ConsoleSession {
+  const session = {} as ConsoleSession;
+  beforeAll(async () => {
+    [session.stack, session.browser] = await Promise.all([startConsoleStack(), launchChromium()]);
+    session.jwt = await session.stack.token(user);
+    const context = await session.browser.newContext({
+      viewport: { width: 1024, height: 900 },
+      ...opts.context,
+    });
+    session.page = await context.newPage();
+    session.watch = await watchPage(session.page);
+    session.first = await session.page.goto(`${session.stack.url}${opts.path ?? '/console'}`);
+    if (opts.signedIn) await signIn(session.page, session.jwt);
+  }, 60_000);
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.stack?.close();
+  });
+  return session;
 }

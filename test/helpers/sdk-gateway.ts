@@ -32,6 +32,8 @@ export interface SdkGateway<F> {
   readonly usedKeys: string[];
   /** A fresh user (new JWT subject) holding a stored key per provider, and an SDK client for it. */
   newUser(keys?: KeyProvider[], keyName?: string): Promise<SdkUser>;
+  /** A fresh user with one stored key for `provider`: that key and the user's SDK client. */
+  userWithKey(provider: KeyProvider, keyName: string): Promise<{ apiKey: string; client: OpenAI }>;
   /** An openai SDK client on the gateway's `/v1`, no retries. */
   client(apiKey: string): OpenAI;
   /** The caller's usage rows grouped by model (`GET /api/user/usage?groupBy=model`). */
@@ -113,6 +115,12 @@ export function useSdkGateway<F extends Record<string, Fake>>(opts: {
       }
       return { jwt, stored, client: sdk.client(jwt) };
     },
+    async userWithKey(provider, keyName) {
+      const { stored, client } = await sdk.newUser([provider], keyName);
+      const apiKey = stored[provider]?.apiKey;
+      if (!apiKey) throw new Error(`no ${provider} key stored`);
+      return { apiKey, client };
+    },
     client(apiKey) {
       return new OpenAI({ apiKey, baseURL: `${sdk.gw.url}/v1`, maxRetries: 0 });
     },
@@ -136,4 +144,34 @@ export async function collectStream(stream: AsyncIterable<Chunk>) {
     text += chunk.choices[0]?.delta?.content ?? '';
   }
   return { text, chunks };
+}
+
+/**
+ * One plain and one streamed chat through a translating adapter, as the SDK sees them: the fake's
+ * echo, finish reason `stop`, usage on the plain answer and none in the stream (not asked for),
+ * and `provider` named by the gateway. The caller checks what its fake received.
+ */
+export async function expectPlainAndStreamed(
+  client: OpenAI,
+  opts: { provider: string; model: string; streamModel: string; word: string },
+): Promise<void> {
+  const plain = `plain ${opts.word}`;
+  const { data, response } = await client.chat.completions
+    .create({ model: opts.model, messages: [{ role: 'user', content: plain }] })
+    .withResponse();
+  expect(data.choices[0]?.message.content).toBe(`echo: ${plain}`);
+  expect(data.choices[0]?.finish_reason).toBe('stop');
+  expect(data.usage?.total_tokens).toBeGreaterThan(0);
+  expect(response.headers.get('x-gateway-provider')).toBe(opts.provider);
+
+  const streamed = `streamed ${opts.word}`;
+  const stream = await client.chat.completions.create({
+    model: opts.streamModel,
+    stream: true,
+    messages: [{ role: 'user', content: streamed }],
+  });
+  const { text, chunks } = await collectStream(stream);
+  expect(text).toBe(`echo: ${streamed}`);
+  expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('stop');
+  expect(chunks.some((c) => c.usage)).toBe(false);
 }

@@ -18,6 +18,10 @@ export interface WranglerDev {
   /** wrangler's pid, which is also the process group of the workerd it runs. */
   pid: number;
   output(): string;
+  /** SQL on the Worker's local D1 (`wrangler d1 execute --local`): the rows of the last statement. */
+  d1(sql: string): Promise<Record<string, unknown>[]>;
+  /** Fires the cron trigger (`/__scheduled`, served because wrangler dev runs with --test-scheduled). */
+  scheduled(cron: string): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -53,11 +57,27 @@ function collect(child: ChildProcess): () => string {
   return () => out;
 }
 
-async function applyMigrations(persistTo: string): Promise<void> {
-  const child = wrangler(['d1', 'migrations', 'apply', 'byok-gateway', '--local'], persistTo);
+/** One `wrangler d1 …` command to its end; its stdout. */
+async function d1Command(args: string[], persistTo: string): Promise<string> {
+  const child = wrangler(['d1', ...args], persistTo);
+  let stdout = '';
+  child.stdout?.on('data', (d) => (stdout += d));
   const output = collect(child);
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  if (code !== 0) throw new Error(`wrangler d1 migrations apply failed (${code}):\n${output()}`);
+  if (code !== 0) throw new Error(`wrangler d1 ${args[0]} failed (${code}):\n${output()}`);
+  return stdout;
+}
+
+const applyMigrations = (persistTo: string) =>
+  d1Command(['migrations', 'apply', 'byok-gateway', '--local'], persistTo);
+
+async function executeSql(sql: string, persistTo: string): Promise<Record<string, unknown>[]> {
+  const stdout = await d1Command(
+    ['execute', 'byok-gateway', '--local', '--json', '--command', sql],
+    persistTo,
+  );
+  const results = JSON.parse(stdout) as { results: Record<string, unknown>[] }[];
+  return results.at(-1)?.results ?? [];
 }
 
 export async function startWranglerDev(vars: Record<string, string>): Promise<WranglerDev> {
@@ -75,8 +95,12 @@ export async function startWranglerDev(vars: Record<string, string>): Promise<Wr
       '--inspector-port',
       String(await freePort()),
       '--show-interactive-dev-session=false',
+      // 'log', not 'info': wrangler ranks the Worker's console.log below 'info' and would hide the
+      // gateway's own log lines, which tests read (and check for secrets).
       '--log-level',
-      'info',
+      'log',
+      // Serves /__scheduled, so a test can fire the cron trigger of wrangler.toml.
+      '--test-scheduled',
       ...varArgs,
     ],
     persistTo,
@@ -105,5 +129,13 @@ export async function startWranglerDev(vars: Record<string, string>): Promise<Wr
     await stop();
     throw err;
   });
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid ?? 0, output, stop };
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    pid: child.pid ?? 0,
+    output,
+    d1: (sql) => executeSql(sql, persistTo),
+    scheduled: (cron) => fetch(`${url}/__scheduled?cron=${encodeURIComponent(cron)}`),
+    stop,
+  };
 }

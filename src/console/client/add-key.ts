@@ -1,6 +1,6 @@
 import { api } from './api.js';
 import { announce, h } from './dom.js';
-import { busy, clearFieldErrors, field, showFailure } from './forms.js';
+import { busy, clearFieldErrors, field, secretInput, showFailure } from './forms.js';
 import type { KeyView } from './keys-list.js';
 import { config, keyFormatHint, providerLabel } from './page-config.js';
 
@@ -24,16 +24,7 @@ export function mountAddKeyForm(form: HTMLFormElement, onAdded: (key: KeyView) =
     { name: 'provider', required: true },
     ...config.providers.map((p) => h('option', { value: p.id }, p.label)),
   );
-  const apiKey = h('input', {
-    name: 'apiKey',
-    type: 'password',
-    autocomplete: 'off',
-    spellcheck: 'false',
-    autocapitalize: 'off',
-    required: true,
-    'data-1p-ignore': true,
-    'data-lpignore': 'true',
-  });
+  const apiKey = secretInput(true);
   const formatHint = h('span', {}, keyFormatHint(provider.value));
   const keyName = h('input', { name: 'keyName', type: 'text', maxlength: 100, autocomplete: 'off' });
   const budget = h('input', {

@@ -83,3 +83,17 @@ export async function busy<T>(form: HTMLFormElement, work: () => Promise<T>): Pr
     form.removeAttribute('aria-busy');
   }
 }
+
+/** The field a provider key is typed into: masked, and kept from spell-checkers and password managers. */
+export function secretInput(required: boolean): HTMLInputElement {
+  return h('input', {
+    name: 'apiKey',
+    type: 'password',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    autocapitalize: 'off',
+    ...(required ? { required: true } : {}),
+    'data-1p-ignore': true,
+    'data-lpignore': 'true',
+  });
+}

@@ -2,14 +2,10 @@ import { budgetValue } from './add-key.js';
 import { api, messageOf } from './api.js';
 import { confirmAction } from './confirm.js';
 import { announce, h } from './dom.js';
-import { busy, clearFieldErrors, field, showFailure } from './forms.js';
+import { field } from './forms.js';
+import { keyPath, onKeyFormSubmit, type Reload, submitOrCancel } from './key-form.js';
 import { lifecycleFields, replaceForm, verifyKey } from './key-lifecycle.js';
-import { hasLifecycle, type KeyView, keyLabel } from './keys-list.js';
-
-/** After a change: reload the list, then put focus back on the same control of the same key. */
-export type Reload = (focus?: { keyId: string; action: string }) => Promise<void>;
-
-const path = (key: KeyView) => `/api/user/api-keys/${encodeURIComponent(key.id)}`;
+import { type KeyView, keyLabel } from './keys-list.js';
 
 function button(
   key: KeyView,
@@ -51,38 +47,30 @@ function editForm(key: KeyView, reload: Reload, close: () => void): HTMLFormElem
     autocomplete: 'off',
     value: key.monthlyBudgetUsd ?? '',
   });
-  const more = hasLifecycle(key) ? lifecycleFields(key) : { fields: [], body: () => ({}) };
+  const more = lifecycleFields(key);
   const form = h(
     'form',
     { class: 'edit', novalidate: true, 'aria-label': `Edit ${keyLabel(key)}` },
     field('Name', name, 'Empty: no name.'),
     field('Monthly budget (USD)', budget, 'Empty: no budget.'),
     ...more.fields,
-    h(
-      'div',
-      { class: 'actions' },
-      h('button', { type: 'submit' }, 'Save'),
-      h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel'),
-    ),
+    submitOrCancel('Save', close),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const body = {
-      keyName: name.value.trim() === '' ? null : name.value.trim(),
-      monthlyBudgetUsd: budgetValue(budget.value),
-      ...more.body(),
-    };
-    await busy(form, async () => {
-      try {
-        const saved = await api<KeyView>('PATCH', path(key), body);
-        clearFieldErrors(form);
-        await reload({ keyId: key.id, action: 'edit' });
-        announce(`Saved ${keyLabel(saved)}.`);
-      } catch (err) {
-        showFailure(form, err);
-      }
-    });
-  });
+  onKeyFormSubmit(
+    form,
+    key,
+    {
+      method: 'PATCH',
+      action: 'edit',
+      body: () => ({
+        keyName: name.value.trim() === '' ? null : name.value.trim(),
+        monthlyBudgetUsd: budgetValue(budget.value),
+        ...more.body(),
+      }),
+      done: (saved) => `Saved ${keyLabel(saved)}.`,
+    },
+    reload,
+  );
   return form;
 }
 
@@ -96,7 +84,7 @@ export function keyActions(key: KeyView, reload: Reload): HTMLElement[] {
     b.setAttribute('aria-expanded', 'false');
     b.setAttribute('aria-controls', panel.id);
     function toggle(by: HTMLButtonElement, open: boolean) {
-      for (const other of [edit, replace]) other?.setAttribute('aria-expanded', 'false');
+      for (const other of [edit, replace]) other.setAttribute('aria-expanded', 'false');
       panel.hidden = !open;
       openedBy = open ? by : null;
       by.setAttribute('aria-expanded', String(open));
@@ -111,20 +99,16 @@ export function keyActions(key: KeyView, reload: Reload): HTMLElement[] {
     return b;
   };
   const edit = opener('edit', 'Edit', (close) => editForm(key, reload, close));
-  const replace = hasLifecycle(key)
-    ? opener('replace', 'Replace secret', (close) => replaceForm(key, reload, close))
-    : null;
-  const verify = hasLifecycle(key)
-    ? button(key, 'verify', 'Verify', () =>
-        run(() => verifyKey(key), reload, { keyId: key.id, action: 'verify' }),
-      )
-    : null;
+  const replace = opener('replace', 'Replace secret', (close) => replaceForm(key, reload, close));
+  const verify = button(key, 'verify', 'Verify', () =>
+    run(() => verifyKey(key), reload, { keyId: key.id, action: 'verify' }),
+  );
 
   const activeText = key.isActive ? 'Deactivate' : 'Activate';
   const active = button(key, 'active', activeText, () =>
     run(
       async () => {
-        await api('PATCH', path(key), { isActive: !key.isActive });
+        await api('PATCH', keyPath(key), { isActive: !key.isActive });
         return key.isActive
           ? `${keyLabel(key)} is inactive: chats no longer use it.`
           : `${keyLabel(key)} is active again.`;
@@ -147,7 +131,7 @@ export function keyActions(key: KeyView, reload: Reload): HTMLElement[] {
       if (!ok) return;
       await run(
         async () => {
-          await api('DELETE', path(key));
+          await api('DELETE', keyPath(key));
           return `Deleted ${keyLabel(key)}.`;
         },
         reload,

@@ -1,15 +1,13 @@
 import { api } from './api.js';
-import { announce, h } from './dom.js';
-import { busy, clearFieldErrors, field, showFailure } from './forms.js';
+import { h } from './dom.js';
+import { field, secretInput } from './forms.js';
+import { keyPath, onKeyFormSubmit, type Reload, submitOrCancel } from './key-form.js';
 import { type KeyView, keyLabel } from './keys-list.js';
 
 /**
- * The key-lifecycle controls (shown when the server's key view has `status`): verify with the
- * provider, replace the secret, and the priority / expiry / exclusive fields of the edit form.
+ * The key-lifecycle controls: verify with the provider, replace the secret, and the priority /
+ * expiry / exclusive fields of the edit form.
  */
-type Reload = (focus?: { keyId: string; action: string }) => Promise<void>;
-
-const path = (key: KeyView) => `/api/user/api-keys/${encodeURIComponent(key.id)}`;
 
 /** A number field's value for the API: empty → null; a number; anything else as typed, for the server to name. */
 function numberValue(raw: string): number | string | null {
@@ -55,7 +53,7 @@ export function lifecycleFields(key: KeyView): {
 
 /** `POST …/verify`: the provider's cheapest key check; the answer is announced and the status shown. */
 export async function verifyKey(key: KeyView): Promise<string> {
-  const check = await api<{ valid: boolean; message?: string }>('POST', `${path(key)}/verify`);
+  const check = await api<{ valid: boolean; message?: string }>('POST', `${keyPath(key)}/verify`);
   return check.valid
     ? `${keyLabel(key)} is valid: the provider accepted it.`
     : `${keyLabel(key)} was rejected: ${check.message ?? 'the provider refused it.'}`;
@@ -66,15 +64,7 @@ export async function verifyKey(key: KeyView): Promise<string> {
  * goes in a password field that is emptied the moment the form is sent.
  */
 export function replaceForm(key: KeyView, reload: Reload, close: () => void): HTMLFormElement {
-  const apiKey = h('input', {
-    name: 'apiKey',
-    type: 'password',
-    autocomplete: 'off',
-    spellcheck: 'false',
-    autocapitalize: 'off',
-    'data-1p-ignore': true,
-    'data-lpignore': 'true',
-  });
+  const apiKey = secretInput(false);
   const verify = h('input', { name: 'verify', type: 'checkbox', checked: true });
   verify.id = `key-${key.id}-replace-verify`;
   const form = h(
@@ -87,30 +77,22 @@ export function replaceForm(key: KeyView, reload: Reload, close: () => void): HT
     },
     field('New API key', apiKey, `Replaces ${key.keyPreview}; everything else about the key stays.`),
     h('div', { class: 'check' }, verify, h('label', { for: verify.id }, 'Check it with the provider first')),
-    h(
-      'div',
-      { class: 'actions' },
-      h('button', { type: 'submit' }, 'Replace'),
-      h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel'),
-    ),
+    submitOrCancel('Replace', close),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const secret = apiKey.value;
-    apiKey.value = '';
-    await busy(form, async () => {
-      try {
-        const saved = await api<KeyView>('PUT', path(key), {
-          apiKey: secret,
-          ...(verify.checked ? { verify: true } : {}),
-        });
-        clearFieldErrors(form);
-        await reload({ keyId: key.id, action: 'replace' });
-        announce(`Replaced the secret of ${keyLabel(saved)}: now ${saved.keyPreview}.`);
-      } catch (err) {
-        showFailure(form, err);
-      }
-    });
-  });
+  onKeyFormSubmit(
+    form,
+    key,
+    {
+      method: 'PUT',
+      action: 'replace',
+      body: () => {
+        const secret = apiKey.value;
+        apiKey.value = '';
+        return { apiKey: secret, ...(verify.checked ? { verify: true } : {}) };
+      },
+      done: (saved) => `Replaced the secret of ${keyLabel(saved)}: now ${saved.keyPreview}.`,
+    },
+    reload,
+  );
   return form;
 }

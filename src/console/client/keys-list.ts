@@ -3,24 +3,10 @@ import { h } from './dom.js';
 import { usd, when } from './format.js';
 import { providerLabel } from './page-config.js';
 
-/** The key-lifecycle fields of the view (status, verify, priority, expiry); read when the server sends them. */
-interface Lifecycle {
-  status: 'unverified' | 'valid' | 'rejected' | 'expired';
-  verifiedAt: string | null;
-  lastError: string | null;
-  priority: number | null;
-  exclusive: boolean;
-  expiresAt: string | null;
-  rotationDue: boolean;
-}
-
 /** A key as `GET /api/user/api-keys` lists it: the public view (previews only) with this month's spend. */
-export type KeyView = ApiKey & Partial<Lifecycle> & { monthSpendUsd: number };
+export type KeyView = ApiKey & { monthSpendUsd: number };
 
-/** True when the server has the key lifecycle (verify, replace, priority, expiry). */
-export const hasLifecycle = (key: KeyView): boolean => key.status !== undefined;
-
-const STATUS_TEXT: Record<Lifecycle['status'], string> = {
+const STATUS_TEXT: Record<ApiKey['status'], string> = {
   unverified: 'Not verified',
   valid: 'Valid',
   rejected: 'Rejected',
@@ -58,20 +44,16 @@ function statusBadges(key: KeyView): HTMLElement[] {
       ? h('span', { class: 'status status-active' }, 'Active')
       : h('span', { class: 'status status-inactive' }, 'Inactive'),
   ];
-  if (key.status)
-    badges.push(
-      h('span', { class: `status status-${key.status}`, 'data-status': key.status }, STATUS_TEXT[key.status]),
-    );
+  badges.push(
+    h('span', { class: `status status-${key.status}`, 'data-status': key.status }, STATUS_TEXT[key.status]),
+  );
   if (key.rotationDue) badges.push(h('span', { class: 'status status-warning' }, 'Rotation due'));
   return badges;
 }
 
-/** The lifecycle facts, when the server sends them. */
+/** The lifecycle facts: order, fallback, expiry, the provider's last word. */
 function lifecycleFacts(key: KeyView): HTMLElement[] {
-  if (!hasLifecycle(key)) return [];
-  const facts = [
-    fact('Priority', key.priority === null || key.priority === undefined ? 'last' : String(key.priority)),
-  ];
+  const facts = [fact('Priority', key.priority === null ? 'last' : String(key.priority))];
   if (key.exclusive) facts.push(fact('Fallback', 'never: this provider uses only your keys'));
   if (key.expiresAt) facts.push(fact('Expires', when(key.expiresAt)));
   if (key.verifiedAt) facts.push(fact('Verified', when(key.verifiedAt)));
