@@ -23,7 +23,7 @@ import { migrate } from '../src/store/migrate.js';
 import type { Database } from '../src/store/schema.js';
 import { cacheStatements } from '../src/store/statement-cache.js';
 import { createVault, type Vault } from '../src/vault/index.js';
-import { bindingOf, orgOwner } from '../src/vault/key-owner.js';
+import { bindingOf, orgOwner, userOwner } from '../src/vault/key-owner.js';
 import { createKeyRowCache } from '../src/vault/key-row-cache.js';
 import { insertKey } from '../src/vault/keys-repo.js';
 
@@ -51,7 +51,7 @@ async function seed(db: Kysely<Database>, vault: Vault): Promise<void> {
     const id = crypto.randomUUID();
     const encryptedKey = await vault.seal(plaintext, { userId, keyId: id, provider });
     const row = { id, provider, encryptedKey, keyName: null, keyPreview: 'sk-...xxxx', now };
-    await insertKey(db, 'sqlite', userId, row, Number.MAX_SAFE_INTEGER, VIEW);
+    await insertKey(db, 'sqlite', userOwner(userId), row, Number.MAX_SAFE_INTEGER, VIEW);
   };
   for (const provider of ['openai', 'anthropic', 'openrouter'] as const) await store(USER, provider);
   // The caller's organisation holds keys for the same providers (rows owned by kind 'org').

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { createAuditLog } from './audit/audit-log.js';
-import { auditRoutes } from './audit/audit-routes.js';
+import { auditRoutes, orgAuditRoutes } from './audit/audit-routes.js';
 import { createAuditTrail } from './audit/audit-trail.js';
 import { chatAuditEvents } from './audit/chat-events.js';
 import { pruneExpired, type RetentionReport } from './audit/retention.js';
@@ -41,7 +41,7 @@ import { createTouchCoalescer } from './usage/touch-coalescer.js';
 import { createUsageRecorder } from './usage/usage-recorder.js';
 import { orgUsageRoutes, usageRoutes } from './usage/usage-routes.js';
 import { createKeyRowCache } from './vault/key-row-cache.js';
-import { keysRoutes } from './vault/keys-routes.js';
+import { keysRoutes, orgKeys, userKeys } from './vault/keys-routes.js';
 
 export interface GatewayApp {
   app: Hono<AppEnv>;
@@ -172,12 +172,25 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     requireScope('keys:write'),
   );
   app.route('/api/user', usageRoutes(deps));
-  app.route('/api/user/api-keys', keysRoutes(deps, audit, keyRows));
+  app.route('/api/user/api-keys', keysRoutes(deps, audit, keyRows, userKeys));
   app.route('/api/user/audit-log', auditRoutes(deps, audit.log));
-  // Organisations: the caller must name one (ORG_CLAIM, or the token's); usage is for admins.
+  // Organisations: the caller must name one (ORG_CLAIM, or the token's). Every member reads the
+  // organisation's keys (previews only); writes, usage and the audit log are for its admins.
+  const orgKeyRoutes = ['/api/org/api-keys', '/api/org/api-keys/:keyId'];
   app.use('/api/org/*', requireOrg());
   app.use('/api/org/usage', requireScope('usage:read'), requireOrgAdmin());
+  app.use('/api/org/api-keys/:keyId/usage', requireScope('usage:read'), requireOrgAdmin());
+  app.use('/api/org/audit-log', requireScope('audit:read'), requireOrgAdmin());
+  app.on(['GET', 'HEAD'], orgKeyRoutes, requireScope('keys:read'));
+  app.on(
+    ['POST', 'PUT', 'PATCH', 'DELETE'],
+    [...orgKeyRoutes, '/api/org/api-keys/*'],
+    requireScope('keys:write'),
+    requireOrgAdmin(),
+  );
   app.route('/api/org', orgUsageRoutes(deps));
+  app.route('/api/org/api-keys', keysRoutes(deps, audit, keyRows, orgKeys));
+  app.route('/api/org/audit-log', orgAuditRoutes(deps, audit.log));
 
   const limiter =
     opts.limiter ?? (config.rateLimitRpm > 0 ? createMemoryRateLimiter(config.rateLimitRpm) : undefined);
@@ -214,6 +227,10 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
     '/api/user/usage',
     '/api/user/audit-log',
     '/api/org/usage',
+    '/api/org/api-keys',
+    '/api/org/api-keys/:id',
+    '/api/org/api-keys/:id/usage',
+    '/api/org/audit-log',
     '/v1/chat/completions',
     '/v1/embeddings',
     '/v1/messages',

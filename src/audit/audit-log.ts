@@ -82,7 +82,8 @@ export function createAuditIds(): (now: Date) => string {
 
 const clip = (s: string | null, max: number) => (s === null ? null : s.slice(0, max));
 
-function rowOf(id: string, e: AuditEvent, createdAt: string) {
+/** An event as its audit_events row (also for writers outside a request: a rewrap run). */
+export function auditRowOf(id: string, e: AuditEvent, createdAt: string) {
   return {
     id,
     user_id: e.userId,
@@ -101,7 +102,7 @@ function rowOf(id: string, e: AuditEvent, createdAt: string) {
   };
 }
 
-type Row = ReturnType<typeof rowOf>;
+type Row = ReturnType<typeof auditRowOf>;
 
 /**
  * The audit writer. Rows are batched like usage rows (a timer on Node, `flush` after each Worker
@@ -135,7 +136,7 @@ export function createAuditLog(opts: {
           .executeTakeFirst();
         if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) continue;
         const event = await item.event();
-        if (event) out.push(rowOf(item.id, event, item.at));
+        if (event) out.push(auditRowOf(item.id, event, item.at));
       } catch (err) {
         marksSeen.delete(item.mark);
         logger.warn('could not record an audit mark', { error: String(err) });
@@ -185,7 +186,7 @@ export function createAuditLog(opts: {
   return {
     record(event) {
       const now = clock();
-      rows.push(rowOf(nextId(now), event, now.toISOString()));
+      rows.push(auditRowOf(nextId(now), event, now.toISOString()));
       if (rows.length > MAX_QUEUED) {
         logger.error('audit events dropped: the database refused writes for too long', { rows: 1 });
         rows.shift();

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
+import { orgRequired } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import { parseBody } from '../http/validate.js';
 import type { AuditLog } from './audit-log.js';
@@ -37,6 +38,21 @@ function auditPages(deps: Deps, audit: AuditLog) {
     const nextCursor = rows.length > limit && last ? await cursors.encode(log, last.id) : null;
     return { object: 'list', data, nextCursor };
   };
+}
+
+/**
+ * `GET /api/org/audit-log`: the events about the caller's organisation (its keys, its tokens'
+ * detachment), whoever did them. Mounted behind requireOrgAdmin.
+ */
+export function orgAuditRoutes(deps: Deps, audit: AuditLog): Hono<AppEnv> {
+  const page = auditPages(deps, audit);
+  const app = new Hono<AppEnv>();
+  app.get('/', async (c) => {
+    const org = c.get('caller').org;
+    if (!org) throw orgRequired();
+    return c.json(await page({ orgId: org.orgId }, c.req.query()));
+  });
+  return app;
 }
 
 /** `GET /api/user/audit-log`: the caller's own events only. */

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.js';
 import { badRequest, notFound, orgRequired } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import { parseBody } from '../http/validate.js';
+import { type KeyOwner, orgOwner, userOwner } from '../vault/key-owner.js';
 import { findKey } from '../vault/keys-repo.js';
 import { GROUP_BYS, totalOf, type UsageQuery, usageByGroup } from './usage-repo.js';
 
@@ -60,25 +61,38 @@ export function usageRoutes(deps: Deps): Hono<AppEnv> {
   app.get('/api-keys/:keyId/usage', async (c) => {
     const userId = c.get('caller').userId;
     const keyId = c.req.param('keyId');
-    if (!(await findKey(deps.db, userId, keyId)))
-      throw notFound('key_not_found', 'No such API key.', 'keyId');
+    await mustHoldKey(deps, userOwner(userId), keyId);
     return c.json(await report({ userId }, c.req.query(), keyId));
   });
 
   return app;
 }
 
+/** Another owner's key (or none) is 404, with the same body as an id that never existed. */
+async function mustHoldKey(deps: Deps, owner: KeyOwner, keyId: string): Promise<void> {
+  if (!(await findKey(deps.db, owner, keyId))) throw notFound('key_not_found', 'No such API key.', 'keyId');
+}
+
 /**
- * `GET /api/org/usage`: what the caller's organisation's keys served, whoever made the calls
+ * `GET /api/org/usage` and `GET /api/org/api-keys/{keyId}/usage`: what the caller's organisation's keys served, whoever made the calls
  * (`groupBy=user` names them). Mounted behind requireOrgAdmin: admins only.
  */
 export function orgUsageRoutes(deps: Deps): Hono<AppEnv> {
   const report = usageReport(deps);
   const app = new Hono<AppEnv>();
-  app.get('/usage', async (c) => {
-    const org = c.get('caller').org;
+  const orgIdOf = (org: { orgId: string } | undefined) => {
     if (!org) throw orgRequired();
-    return c.json(await report({ orgId: org.orgId }, c.req.query()));
+    return org.orgId;
+  };
+  app.get('/usage', async (c) => {
+    const orgId = orgIdOf(c.get('caller').org);
+    return c.json(await report({ orgId }, c.req.query()));
+  });
+  app.get('/api-keys/:keyId/usage', async (c) => {
+    const orgId = orgIdOf(c.get('caller').org);
+    const keyId = c.req.param('keyId');
+    await mustHoldKey(deps, orgOwner(orgId), keyId);
+    return c.json(await report({ orgId }, c.req.query(), keyId));
   });
   return app;
 }

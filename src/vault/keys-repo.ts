@@ -27,13 +27,10 @@ const duplicate = () =>
 
 export async function listKeys(
   db: Kysely<Database>,
-  userId: string,
+  owner: KeyOwner,
   view: KeyViewContext,
 ): Promise<ApiKey[]> {
-  const rows = await db
-    .selectFrom('api_keys')
-    .select(PUBLIC_COLUMNS)
-    .where('user_id', '=', userId)
+  const rows = await ofOwner(db.selectFrom('api_keys').select(PUBLIC_COLUMNS), owner)
     .orderBy('created_at', 'desc')
     .orderBy('id')
     .execute();
@@ -42,14 +39,11 @@ export async function listKeys(
 
 export async function findKey(
   db: Kysely<Database>,
-  userId: string,
+  owner: KeyOwner,
   id: string,
   view: KeyViewContext = VIEW_NOW(),
 ): Promise<ApiKey | undefined> {
-  const row = await db
-    .selectFrom('api_keys')
-    .select(PUBLIC_COLUMNS)
-    .where('user_id', '=', userId)
+  const row = await ofOwner(db.selectFrom('api_keys').select(PUBLIC_COLUMNS), owner)
     .where('id', '=', id)
     .executeTakeFirst();
   return row ? toApiKey(row, view) : undefined;
@@ -63,11 +57,11 @@ export interface KeySettings {
   rotateAfterDays?: number | null;
 }
 
-/** Stores a key unless the user already holds `cap` keys; undefined when full. */
+/** Stores a key unless its owner already holds `cap` keys; undefined when full. */
 export async function insertKey(
   db: Kysely<Database>,
   dialect: Dialect,
-  userId: string,
+  owner: KeyOwner,
   row: KeySettings & {
     id: string;
     provider: Provider;
@@ -105,12 +99,14 @@ export async function insertKey(
   try {
     const inserted = await insertCapped(db, dialect, {
       table: 'api_keys',
-      userId,
+      userId: owner.id,
       cap,
+      counted: sql`owner_kind = ${owner.kind}`,
       // Every value above is a string, number or null (timestamps as ISO strings).
       row: {
         ...(stored as unknown as Record<string, string | number | null>),
-        user_id: userId,
+        user_id: owner.id,
+        owner_kind: owner.kind,
         encrypted_key: row.encryptedKey,
       },
     });
@@ -124,7 +120,7 @@ export async function insertKey(
 
 export async function updateKey(
   db: Kysely<Database>,
-  userId: string,
+  owner: KeyOwner,
   id: string,
   patch: KeySettings & { keyName?: string | null; isActive?: boolean; monthlyBudgetUsd?: number | null },
   now: string,
@@ -145,13 +141,13 @@ export async function updateKey(
       query = query.set({
         status: sql<KeyStatusStored>`CASE WHEN status = 'rejected' THEN 'unverified' ELSE status END`,
       });
-    const result = await query.where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+    const result = await ofOwner(query, owner).where('id', '=', id).executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return undefined;
   } catch (err) {
     if (isUniqueViolation(err)) throw duplicate();
     throw err;
   }
-  return findKey(db, userId, id, view);
+  return findKey(db, owner, id, view);
 }
 
 /**
@@ -160,40 +156,34 @@ export async function updateKey(
  */
 export async function replaceSecret(
   db: Kysely<Database>,
-  userId: string,
+  owner: KeyOwner,
   id: string,
   secret: { encryptedKey: string; keyPreview: string; verifiedAt: string | null; now: string },
   view: KeyViewContext,
 ): Promise<ApiKey | undefined> {
-  const result = await db
-    .updateTable('api_keys')
-    .set({
-      encrypted_key: secret.encryptedKey,
-      key_preview: secret.keyPreview,
-      status: secret.verifiedAt ? 'valid' : 'unverified',
-      verified_at: secret.verifiedAt,
-      last_error: null,
-      last_error_at: null,
-      rest_until: null,
-      secret_updated_at: secret.now,
-      updated_at: secret.now,
-    })
-    .where('user_id', '=', userId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const update = db.updateTable('api_keys').set({
+    encrypted_key: secret.encryptedKey,
+    key_preview: secret.keyPreview,
+    status: secret.verifiedAt ? 'valid' : 'unverified',
+    verified_at: secret.verifiedAt,
+    last_error: null,
+    last_error_at: null,
+    rest_until: null,
+    secret_updated_at: secret.now,
+    updated_at: secret.now,
+  });
+  const result = await ofOwner(update, owner).where('id', '=', id).executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) return undefined;
-  return findKey(db, userId, id, view);
+  return findKey(db, owner, id, view);
 }
 
-/** Deletes the caller's key; what it was (for the audit log), or undefined when there was none. */
+/** Deletes the owner's key; what it was (for the audit log), or undefined when there was none. */
 export async function deleteKey(
   db: Kysely<Database>,
-  userId: string,
+  owner: KeyOwner,
   id: string,
 ): Promise<Pick<ApiKey, 'id' | 'provider' | 'keyPreview'> | undefined> {
-  const row = await db
-    .deleteFrom('api_keys')
-    .where('user_id', '=', userId)
+  const row = await ofOwner(db.deleteFrom('api_keys'), owner)
     .where('id', '=', id)
     .returning(['id', 'provider', 'key_preview'])
     .executeTakeFirst();

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import type { Deps } from '../deps.js';
 import { badRequest, keyRefusedByProvider, notFound, storedKeyUnreadable } from '../errors.js';
@@ -11,7 +11,7 @@ import { monthSpendByKey } from '../usage/spend-repo.js';
 import { VaultError } from './index.js';
 import { checkKeyFormat, keyPreview } from './key-formats.js';
 import { markKeyRejected, markKeyVerified } from './key-health.js';
-import { bindingOf, userOwner } from './key-owner.js';
+import { bindingOf, type KeyOwner, orgOwner, userOwner } from './key-owner.js';
 import type { KeyRowCache } from './key-row-cache.js';
 import type { KeyViewContext } from './key-view.js';
 import {
@@ -27,8 +27,38 @@ import { createSchema, listQuerySchema, patchSchema, putSchema, verifySchema } f
 import { findSealedKey } from './sealed-keys.js';
 import { checkKeyWithProvider } from './verify-key.js';
 
-/** Bounds one user's rows (OWASP API4); generous for real use, fatal for a script filling the table. */
+/** Bounds one owner's rows (OWASP API4); generous for real use, fatal for a script filling the table. */
 export const MAX_KEYS_PER_USER = 100;
+
+/** Whose keys a mount of the key routes serves, and how its audit rows name the organisation. */
+export interface KeyScope {
+  ownerOf(c: Context<AppEnv>): KeyOwner;
+  /** The organisation on the audit rows: null for a user's own keys. */
+  auditOrgOf(c: Context<AppEnv>): string | null;
+  /** Who is full, in the key_limit_reached message. */
+  holder: string;
+}
+
+/** `/api/user/api-keys`: the caller's own keys. */
+export const userKeys: KeyScope = {
+  ownerOf: (c) => userOwner(c.get('caller').userId),
+  auditOrgOf: () => null,
+  holder: 'A user',
+};
+
+/** The caller's organisation (mounted behind requireOrg, so it is there). */
+function orgIdOf(c: Context<AppEnv>): string {
+  const org = c.get('caller').org;
+  if (!org) throw new Error('organisation key routes mounted without requireOrg');
+  return org.orgId;
+}
+
+/** `/api/org/api-keys`: the caller's organisation's keys (writes behind requireOrgAdmin). */
+export const orgKeys: KeyScope = {
+  ownerOf: (c) => orgOwner(orgIdOf(c)),
+  auditOrgOf: orgIdOf,
+  holder: 'An organisation',
+};
 
 /** How the audit log names a key: its id and preview, never more. */
 const target = (k: Pick<ApiKey, 'id' | 'keyPreview'>) => ({
@@ -40,12 +70,24 @@ const target = (k: Pick<ApiKey, 'id' | 'keyPreview'>) => ({
 const keyNotFound = () => notFound('key_not_found', 'No such API key.', 'keyId');
 
 /**
- * `/api/user/api-keys`: every query is scoped to the caller; another user's id reads as unknown.
- * Every successful change drops the caller's cached key rows, so their next chat request sees it.
+ * The key routes of one owner, the caller or their organisation (`scope`): every query is scoped to
+ * that owner, so another owner's key id reads as unknown. Every successful change drops the owner's
+ * cached key rows, so the next chat request sees it.
  */
-export function keysRoutes(deps: Deps, audit: AuditTrail, keyRows?: KeyRowCache): Hono<AppEnv> {
+export function keysRoutes(
+  deps: Deps,
+  audit: AuditTrail,
+  keyRows: KeyRowCache | undefined,
+  scope: KeyScope,
+): Hono<AppEnv> {
   const { db, vault, config, clock } = deps;
-  const changed = (userId: string) => keyRows?.invalidate(userOwner(userId));
+  const changed = (owner: KeyOwner) => keyRows?.invalidate(owner);
+  const note = (
+    c: Context<AppEnv>,
+    action: Parameters<AuditTrail['note']>[1],
+    key: Pick<ApiKey, 'id' | 'keyPreview'>,
+    details: Parameters<AuditTrail['note']>[3],
+  ) => audit.note(c, action, target(key), details, scope.auditOrgOf(c));
   const view = (): KeyViewContext => ({ now: clock(), rotationDays: config.keyRotationDays });
   const app = new Hono<AppEnv>();
   // The view's monthSpendUsd: one grouped query for every key shown, never one per key.
@@ -71,7 +113,7 @@ export function keysRoutes(deps: Deps, audit: AuditTrail, keyRows?: KeyRowCache)
 
   app.get('/', async (c) => {
     const q = parseBody(listQuerySchema, c.req.query());
-    const keys = (await listKeys(db, c.get('caller').userId, view())).filter(
+    const keys = (await listKeys(db, scope.ownerOf(c), view())).filter(
       (k) =>
         (q.status === undefined || k.status === q.status) &&
         (q.provider === undefined || k.provider === q.provider) &&
@@ -81,15 +123,15 @@ export function keysRoutes(deps: Deps, audit: AuditTrail, keyRows?: KeyRowCache)
   });
 
   app.post('/', async (c) => {
-    const userId = c.get('caller').userId;
+    const owner = scope.ownerOf(c);
     const body = parseBody(createSchema, await readJson(c.req.raw, config.maxBodyBytes));
     const verifiedAt = await acceptSecret(body.provider, body.apiKey, body.verify);
     const id = crypto.randomUUID();
-    const encryptedKey = await vault.seal(body.apiKey, bindingOf(userOwner(userId), id, body.provider));
+    const encryptedKey = await vault.seal(body.apiKey, bindingOf(owner, id, body.provider));
     const created = await insertKey(
       db,
       deps.dialect,
-      userId,
+      owner,
       {
         id,
         provider: body.provider,
@@ -110,49 +152,46 @@ export function keysRoutes(deps: Deps, audit: AuditTrail, keyRows?: KeyRowCache)
     if (!created) {
       throw badRequest(
         'key_limit_reached',
-        `A user can store at most ${MAX_KEYS_PER_USER} keys; delete one first.`,
+        `${scope.holder} can store at most ${MAX_KEYS_PER_USER} keys; delete one first.`,
       );
     }
-    changed(userId);
-    audit.note(c, 'key.created', target(created), { provider: created.provider, keyName: created.keyName });
+    changed(owner);
+    note(c, 'key.created', created, { provider: created.provider, keyName: created.keyName });
     return c.json({ ...created, monthSpendUsd: 0 }, 201);
   });
 
   app.get('/:keyId', async (c) => {
-    const key = await findKey(db, c.get('caller').userId, c.req.param('keyId'), view());
+    const key = await findKey(db, scope.ownerOf(c), c.req.param('keyId'), view());
     if (!key) throw keyNotFound();
     return c.json(await oneWithSpend(key));
   });
 
   app.patch('/:keyId', async (c) => {
-    const userId = c.get('caller').userId;
+    const owner = scope.ownerOf(c);
     const keyId = c.req.param('keyId');
     const body = parseBody(patchSchema, await readJson(c.req.raw, config.maxBodyBytes));
-    const updated = await updateKey(db, userId, keyId, body, clock().toISOString(), view());
+    const updated = await updateKey(db, owner, keyId, body, clock().toISOString(), view());
     if (!updated) throw keyNotFound();
-    changed(userId);
-    audit.note(c, 'key.updated', target(updated), { fields: Object.keys(body).sort() });
+    changed(owner);
+    note(c, 'key.updated', updated, { fields: Object.keys(body).sort() });
     return c.json(await oneWithSpend(updated));
   });
 
   // A new secret under the same id: name, priority, budget and usage history stay.
   app.put('/:keyId', async (c) => {
-    const userId = c.get('caller').userId;
+    const owner = scope.ownerOf(c);
     const keyId = c.req.param('keyId');
     const body = parseBody(putSchema, await readJson(c.req.raw, config.maxBodyBytes));
-    const existing = await findKey(db, userId, keyId, view());
+    const existing = await findKey(db, owner, keyId, view());
     if (!existing) throw keyNotFound();
     const verifiedAt = await acceptSecret(existing.provider, body.apiKey, body.verify);
-    const encryptedKey = await vault.seal(
-      body.apiKey,
-      bindingOf(userOwner(userId), keyId, existing.provider),
-    );
+    const encryptedKey = await vault.seal(body.apiKey, bindingOf(owner, keyId, existing.provider));
     const now = clock().toISOString();
     const secret = { encryptedKey, keyPreview: keyPreview(body.apiKey), verifiedAt, now };
-    const replaced = await replaceSecret(db, userId, keyId, secret, view());
+    const replaced = await replaceSecret(db, owner, keyId, secret, view());
     if (!replaced) throw keyNotFound();
-    changed(userId);
-    audit.note(c, 'key.replaced', target(replaced), {
+    changed(owner);
+    note(c, 'key.replaced', replaced, {
       previousPreview: existing.keyPreview,
       verified: verifiedAt !== null,
     });
@@ -160,40 +199,40 @@ export function keysRoutes(deps: Deps, audit: AuditTrail, keyRows?: KeyRowCache)
   });
 
   app.post('/:keyId/verify', async (c) => {
-    const userId = c.get('caller').userId;
+    const owner = scope.ownerOf(c);
     const keyId = c.req.param('keyId');
     // No body, or `{}`: anything else is refused like on every other write route.
     if (c.req.raw.body !== null && c.req.header('content-length') !== '0')
       parseBody(verifySchema, await readJson(c.req.raw, config.maxBodyBytes));
-    const sealed = await findSealedKey(db, userOwner(userId), keyId);
+    const sealed = await findSealedKey(db, owner, keyId);
     if (!sealed) throw keyNotFound();
     // An unreadable secret is stored_key_unreadable (500), as in chat; the status stays.
     const apiKey = await vault
-      .open(sealed.encryptedKey, bindingOf(userOwner(userId), keyId, sealed.provider))
+      .open(sealed.encryptedKey, bindingOf(owner, keyId, sealed.provider))
       .catch((err: unknown) => {
         if (!(err instanceof VaultError)) throw err;
         throw storedKeyUnreadable(`${providerLabel(sealed.provider)} key ${sealed.keyPreview}`);
       });
     const check = await checkKeyWithProvider(deps, sealed.provider, apiKey, sealed.keyPreview);
-    const ref = { owner: userOwner(userId), keyId };
+    const ref = { owner, keyId };
     if (check.valid) await markKeyVerified(db, ref, check.checkedAt);
     else await markKeyRejected(db, ref, check.message ?? 'rejected', check.checkedAt);
-    changed(userId);
-    audit.note(
+    changed(owner);
+    note(
       c,
       'key.verified',
-      { type: 'api_key', id: keyId, preview: sealed.keyPreview },
+      { id: keyId, keyPreview: sealed.keyPreview },
       { result: check.valid ? 'valid' : 'rejected' },
     );
     return c.json(check);
   });
 
   app.delete('/:keyId', async (c) => {
-    const userId = c.get('caller').userId;
-    const deleted = await deleteKey(db, userId, c.req.param('keyId'));
+    const owner = scope.ownerOf(c);
+    const deleted = await deleteKey(db, owner, c.req.param('keyId'));
     if (!deleted) throw keyNotFound();
-    changed(userId);
-    audit.note(c, 'key.deleted', target(deleted), { provider: deleted.provider });
+    changed(owner);
+    note(c, 'key.deleted', deleted, { provider: deleted.provider });
     return c.body(null, 204);
   });
 

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { type AuditEvent, auditRowOf, createAuditIds } from '../audit/audit-log.js';
 import type { Database } from '../store/schema.js';
 import { bindingOf, type KeyOwner } from './key-owner.js';
 import { type Vault, VaultError } from './vault.js';
@@ -28,6 +29,33 @@ export interface RewrapOptions {
   batchSize?: number;
   /** After every batch has been written (the CLI's progress). */
   onBatch?: (progress: RewrapProgress) => void;
+  clock?: () => Date;
+}
+
+/** The secret a ciphertext names (`v1.<kid>.…`): an identifier, not secret. */
+const kidOf = (sealed: string) => sealed.split('.', 3)[1] ?? null;
+
+/**
+ * The audit event of one rewrapped key: the operator acted, in its owner's log (a user's key in
+ * the user's, an organisation's in the organisation's), with which secret it moved from and to.
+ */
+function rewrappedEvent(
+  u: { id: string; owner: KeyOwner; preview: string; from: string },
+  toKid: string,
+): AuditEvent {
+  const org = u.owner.kind === 'org';
+  return {
+    userId: org ? '' : u.owner.id,
+    orgId: org ? u.owner.id : null,
+    actor: 'operator',
+    tokenId: null,
+    requestId: null,
+    ip: null,
+    userAgent: null,
+    action: 'key.rewrapped',
+    target: { type: 'api_key', id: u.id, preview: u.preview },
+    details: { fromKid: kidOf(u.from), toKid },
+  };
 }
 
 const DEFAULT_BATCH = 200;
@@ -38,8 +66,8 @@ const DEFAULT_BATCH = 200;
  * run stopped half-way and started again carries on where it stopped. Safe beside serving
  * gateways and another run: each row is rewritten only if its ciphertext is still the one read
  * (compare-and-swap), so a concurrent PUT or rewrap is never overwritten. Each batch is sealed
- * first, then written in one short transaction. Unreadable rows are counted and listed by id,
- * never changed.
+ * first, then written in one short transaction with a `key.rewrapped` audit row for each key it
+ * moved. Unreadable rows are counted and listed by id, never changed.
  */
 export async function rewrapAll(
   db: Kysely<Database>,
@@ -47,6 +75,8 @@ export async function rewrapAll(
   opts: RewrapOptions = {},
 ): Promise<RewrapReport> {
   const batchSize = opts.batchSize ?? DEFAULT_BATCH;
+  const clock = opts.clock ?? (() => new Date());
+  const nextAuditId = createAuditIds();
   const current = `v1.${vault.currentKid}.%`;
   const counts = await db
     .selectFrom('api_keys')
@@ -70,7 +100,7 @@ export async function rewrapAll(
   for (let batch = 1; ; batch++) {
     const rows = await db
       .selectFrom('api_keys')
-      .select(['id', 'owner_kind', 'user_id', 'provider', 'encrypted_key'])
+      .select(['id', 'owner_kind', 'user_id', 'provider', 'encrypted_key', 'key_preview'])
       .where('id', '>', after)
       .where('encrypted_key', 'not like', current)
       .orderBy('id')
@@ -78,7 +108,7 @@ export async function rewrapAll(
       .execute();
     if (rows.length === 0) return report;
     after = rows[rows.length - 1]!.id;
-    const updates: { id: string; owner: KeyOwner; from: string; to: string }[] = [];
+    const updates: { id: string; owner: KeyOwner; preview: string; from: string; to: string }[] = [];
     for (const row of rows) {
       const owner = { kind: row.owner_kind === 'org' ? 'org' : 'user', id: row.user_id } as const;
       const binding = bindingOf(owner, row.id, row.provider);
@@ -87,6 +117,7 @@ export async function rewrapAll(
         updates.push({
           id: row.id,
           owner,
+          preview: row.key_preview,
           from: row.encrypted_key,
           to: await vault.seal(plaintext, binding),
         });
@@ -100,7 +131,7 @@ export async function rewrapAll(
     }
     if (updates.length > 0) {
       const written = await db.transaction().execute(async (trx) => {
-        let n = 0;
+        const audited = [];
         for (const u of updates) {
           const result = await trx
             .updateTable('api_keys')
@@ -110,9 +141,16 @@ export async function rewrapAll(
             .where('user_id', '=', u.owner.id)
             .where('encrypted_key', '=', u.from)
             .executeTakeFirst();
-          n += Number(result.numUpdatedRows);
+          if (Number(result.numUpdatedRows) > 0) audited.push(u);
         }
-        return n;
+        const now = clock();
+        const at = now.toISOString();
+        if (audited.length > 0)
+          await trx
+            .insertInto('audit_events')
+            .values(audited.map((u) => auditRowOf(nextAuditId(now), rewrappedEvent(u, vault.currentKid), at)))
+            .execute();
+        return audited.length;
       });
       report.rewrapped += written;
       report.skipped += updates.length - written;

@@ -220,7 +220,7 @@ describe('key choice with the cache, on a real SQLite file and vault', () => {
     await insertKey(
       db,
       'sqlite',
-      userId,
+      userOwner(userId),
       {
         id,
         provider: 'openai',
