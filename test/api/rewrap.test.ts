@@ -95,3 +95,56 @@ describe.each(DATABASE_KINDS)('rotating the encryption secret on %s', (kind) => 
     expect(progress).toEqual(['1:1/1']);
   });
 });
+
+describe.each(DATABASE_KINDS)('a rewrap run in the audit log on %s', (kind) => {
+  let t: TestApp;
+  afterAll(async () => t.close());
+
+  it('records key.rewrapped for each key it moved, by the operator, in its owner’s log, with no secret', async () => {
+    t = await createTestApp(kind);
+    const user = await t.jwt('rewrapped-user');
+    const admin = await t.jwt('rewrapped-admin', { claims: { org_id: 'rewrap-org', org_role: 'admin' } });
+    const secrets = [fakeKey('openai'), fakeKey('anthropic')];
+    const own = await t.request('/api/user/api-keys', {
+      method: 'POST',
+      token: user,
+      json: { provider: 'openai', apiKey: secrets[0] },
+    });
+    const shared = await t.request('/api/org/api-keys', {
+      method: 'POST',
+      token: admin,
+      json: { provider: 'anthropic', apiKey: secrets[1] },
+    });
+    const ids = [(await own.json()).id, (await shared.json()).id];
+    const rotated = await createVault(NEW_SECRET, [TEST_ENCRYPTION_SECRET]);
+    const oldKid = (await createVault(TEST_ENCRYPTION_SECRET)).currentKid;
+    expect((await rewrapAll(t.deps.db, rotated)).rewrapped).toBe(2);
+    await rewrapAll(t.deps.db, rotated); // nothing left to move: no second row
+    await t.drain();
+
+    const rewrapped = async (path: string, token: string) => {
+      const body = await (await t.request(path, { token })).json();
+      return body.data.filter((e: { action: string }) => e.action === 'key.rewrapped');
+    };
+    const [mine] = await rewrapped('/api/user/audit-log', user);
+    const [ours] = await rewrapped('/api/org/audit-log', admin);
+    expect(mine).toMatchObject({
+      actor: { userId: null, via: 'operator', tokenId: null },
+      orgId: null,
+      target: { type: 'api_key', id: ids[0] },
+      details: { fromKid: oldKid, toKid: rotated.currentKid },
+      ip: null,
+    });
+    expect(ours).toMatchObject({ orgId: 'rewrap-org', target: { id: ids[1] }, actor: { via: 'operator' } });
+    expect(await rewrapped('/api/user/audit-log', admin)).toEqual([]);
+    const rows = await t.deps.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('action', '=', 'key.rewrapped')
+      .execute();
+    expect(rows).toHaveLength(2);
+    const keyRows = await t.deps.db.selectFrom('api_keys').select('encrypted_key').execute();
+    for (const s of [...secrets, ...keyRows.map((r) => r.encrypted_key)])
+      expect(JSON.stringify(rows)).not.toContain(s);
+  });
+});
