@@ -103,6 +103,10 @@ const WRITES: Record<string, Write> = {
   },
 };
 
+// The organisation's key routes take exactly the bodies of the user's.
+for (const [route, write] of Object.entries(WRITES))
+  if (route.includes('/api/user/api-keys')) WRITES[route.replace('/api/user/', '/api/org/')] = write;
+
 const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 const MB = 1024 * 1024;
 
@@ -170,12 +174,20 @@ describe.each(DATABASE_KINDS)('bad input on every write route on %s', (kind) => 
   let h: ChatHarness;
   let alice: string;
   let storedKey: { id: string; apiKey: string };
+  let storedOrgKey: { id: string };
   let writeRoutes: { method: string; path: string }[];
 
   beforeAll(async () => {
     h = await createChatHarness(kind);
-    alice = await h.t.jwt('alice');
+    // The admin of her organisation, so its key routes take her writes.
+    alice = await h.t.jwt('alice', { claims: { org_id: 'alice-org', org_role: 'admin' } });
     storedKey = await h.storeKey(alice, 'openai', 'stored-before');
+    const orgKey = await h.t.request('/api/org/api-keys', {
+      method: 'POST',
+      token: alice,
+      json: { provider: 'openai', apiKey: fakeKey('openai'), keyName: 'org-stored-before' },
+    });
+    storedOrgKey = await orgKey.json();
     writeRoutes = h.t.routes.filter((r) => r.method === 'POST' || r.method === 'PATCH' || r.method === 'PUT');
   });
   afterAll(async () => h.close());
@@ -193,7 +205,8 @@ describe.each(DATABASE_KINDS)('bad input on every write route on %s', (kind) => 
   it('refuses every malformed body with a 400 that changes nothing', async () => {
     for (const route of writeRoutes) {
       const w = WRITES[`${route.method} ${route.path}`] as Write;
-      const path = route.path.replace(':keyId', storedKey.id);
+      const keyId = route.path.startsWith('/api/org/') ? storedOrgKey.id : storedKey.id;
+      const path = route.path.replace(':keyId', keyId);
       for (const [what, body] of attempts(w)) {
         const before = await snapshot();
         const res = await h.t.request(path, {
