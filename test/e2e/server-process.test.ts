@@ -35,6 +35,16 @@ describe('the gateway as a new user starts it', { timeout: 90_000 }, () => {
       body: JSON.stringify({ provider: 'openrouter', apiKey }),
     });
     expect(created.status).toBe(201);
+    // A team's admin, as the README's team set-up mints one: the organisation's key routes take it.
+    const admin = await runScript('scripts/token.ts', ['ann', '--org', 'acme', '--admin'], { cwd: dir, env });
+    const claims = JSON.parse(Buffer.from(admin.stdout.trim().split('.')[1] ?? '', 'base64url').toString());
+    expect(claims).toMatchObject({ sub: 'ann', org_id: 'acme', org_role: 'admin' });
+    const shared = await fetch(`${first.url}/api/org/api-keys`, {
+      method: 'POST',
+      headers: { ...headers, authorization: `Bearer ${admin.stdout.trim()}` },
+      body: JSON.stringify({ provider: 'openai', apiKey: fakeKey('openai') }),
+    });
+    expect(shared.status).toBe(201);
     expect(await first.stop()).toBe(0);
 
     const second = await startGatewayProcess({ cwd: dir, env });
