@@ -18,10 +18,10 @@ function isUniqueViolation(err: unknown): boolean {
   return typeof message === 'string' && message.includes('UNIQUE constraint failed');
 }
 
-const duplicate = () =>
+const duplicate = (owner: KeyOwner) =>
   conflict(
     'duplicate_key',
-    'You already have a key for this provider with this name; pick another keyName.',
+    `${owner.kind === 'org' ? 'Your organisation already has' : 'You already have'} a key for this provider with this name; pick another keyName.`,
     'keyName',
   );
 
@@ -112,7 +112,7 @@ export async function insertKey(
     });
     if (!inserted) return undefined;
   } catch (err) {
-    if (isUniqueViolation(err)) throw duplicate();
+    if (isUniqueViolation(err)) throw duplicate(owner);
     throw err;
   }
   return toApiKey(stored, view);
@@ -144,7 +144,7 @@ export async function updateKey(
     const result = await ofOwner(query, owner).where('id', '=', id).executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return undefined;
   } catch (err) {
-    if (isUniqueViolation(err)) throw duplicate();
+    if (isUniqueViolation(err)) throw duplicate(owner);
     throw err;
   }
   return findKey(db, owner, id, view);

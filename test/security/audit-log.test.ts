@@ -83,4 +83,37 @@ describe.each(DATABASE_KINDS)('audit log cursor and scoping on %s', (kind) => {
       (await t.request(`/api/user/audit-log?cursor=${encodeURIComponent(cursor)}`, { token: alice })).status,
     ).toBe(200);
   });
+
+  it('refuses an organisation log’s cursor replayed by another organisation’s admin, or on a user’s log, and the other way round', async () => {
+    const admin = (user: string, org: string) => t.jwt(user, { claims: { org_id: org, org_role: 'admin' } });
+    const ann = await admin('ann', 'org-a');
+    const eve = await admin('eve', 'org-b');
+    for (const name of ['x', 'y']) {
+      const res = await t.request('/api/org/api-keys', {
+        method: 'POST',
+        token: ann,
+        json: { provider: 'openai', apiKey: fakeKey('openai'), keyName: name },
+      });
+      expect(res.status).toBe(201);
+    }
+    await t.drain();
+    const orgCursor: string = (await (await t.request('/api/org/audit-log?limit=1', { token: ann })).json())
+      .nextCursor;
+    const userCursor: string = (await (await t.request('/api/user/audit-log?limit=1', { token: ann })).json())
+      .nextCursor;
+    expect(orgCursor).toBeTruthy();
+    expect(userCursor).toBeTruthy();
+    const tries: [string, string, string][] = [
+      ['/api/org/audit-log', orgCursor, eve], // another organisation
+      ['/api/org/audit-log', userCursor, ann], // a user's log's cursor on the organisation's
+      ['/api/user/audit-log', orgCursor, ann], // and the other way round
+    ];
+    for (const [path, cursor, token] of tries) {
+      const res = await t.request(`${path}?cursor=${encodeURIComponent(cursor)}`, { token });
+      expect(res.status, path).toBe(400);
+      expect((await res.json()).error.code).toBe('invalid_cursor');
+    }
+    const own = await t.request(`/api/org/audit-log?cursor=${encodeURIComponent(orgCursor)}`, { token: ann });
+    expect(own.status).toBe(200);
+  });
 });
