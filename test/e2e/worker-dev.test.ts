@@ -126,6 +126,34 @@ describe('the gateway on Cloudflare Workers (wrangler dev, local D1)', () => {
     expect(worker.output()).not.toContain(apiKey);
   });
 
+  it('serves an organisation’s key on D1: an admin stores it, a member chats on it, another organisation gets 404', async () => {
+    const inOrg = (user: string, org: string, role: string) =>
+      signTestJwt(user, { claims: { org_id: org, org_role: role } });
+    const admin = await inOrg('w-admin', 'w-acme', 'admin');
+    const member = await inOrg('w-member', 'w-acme', 'member');
+    const shared = fakeKey('openai');
+    const created = await call('/api/org/api-keys', {
+      method: 'POST',
+      token: admin,
+      json: { provider: 'openai', apiKey: shared, keyName: 'team' },
+    });
+    expect(created.status).toBe(201);
+    const { id } = await created.json();
+    const denied = await call(`/api/org/api-keys/${id}`, { method: 'DELETE', token: member });
+    expect((await denied.json()).error.code).toBe('org_admin_required');
+    const res = await chat({ messages: [{ role: 'user', content: 'Hi' }] }, member);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-gateway-key-source')).toBe('org');
+    expect(fake.requests.at(-1)?.key).toBe(shared);
+    const outsider = await call(`/api/org/api-keys/${id}`, {
+      token: await inOrg('w-eve', 'w-globex', 'admin'),
+    });
+    expect(outsider.status).toBe(404);
+    const log = await (await call('/api/org/audit-log', { token: admin })).json();
+    expect(log.data.map((e: { action: string }) => e.action)).toContain('key.created');
+    expect(worker.output()).not.toContain(shared);
+  });
+
   it('prunes old usage and audit rows, and only those, when the cron trigger fires', async () => {
     const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
     const usage = (id: string, at: string) =>
