@@ -14,7 +14,8 @@ import { routeModel } from './route-model.js';
  * key for the model's own provider), `org` (their organisation's key for it), `openrouter` (their
  * OpenRouter key), `org_openrouter` (their organisation's OpenRouter key), `system` (the
  * operator's key, counted only where its policy would let this caller use it for the model), or
- * null. Only keys routing could use count: active, not rejected, not expired.
+ * null. Only keys routing could use count: active, not rejected, not expired; and, as in routing,
+ * an owner whose keys for a step are all unusable but one of them `exclusive` ends the walk there.
  */
 export interface ListedModel {
   id: string;
@@ -28,18 +29,23 @@ export interface ListedModel {
   };
 }
 
-/** The providers the caller's usable keys (and their organisation's) cover, in one query. */
-async function usableProviders(
+/** Per provider, what routing would find in one owner's keys: a usable key, or an exclusive one. */
+interface Holding {
+  usable: Set<Provider>;
+  /** Providers with an exclusive key: when none of the owner's keys for it is usable, routing stops there. */
+  exclusive: Set<Provider>;
+}
+
+/** What the caller's keys (and their organisation's) hold per provider, in one query. */
+async function holdings(
   db: Kysely<Database>,
   caller: Pick<Caller, 'userId' | 'org'>,
   now: number,
-): Promise<{ user: Set<Provider>; org: Set<Provider> }> {
+): Promise<{ user: Holding; org: Holding }> {
   const orgId = caller.org?.orgId;
   const rows = await db
     .selectFrom('api_keys')
-    .select(['provider', 'owner_kind', 'expires_at'])
-    .where('is_active', '=', 1)
-    .where('status', '!=', 'rejected')
+    .select(['provider', 'owner_kind', 'is_active', 'status', 'exclusive', 'expires_at'])
     .where((eb) => {
       const own = eb.and([eb('owner_kind', '=', 'user'), eb('user_id', '=', caller.userId)]);
       return orgId === undefined
@@ -47,12 +53,47 @@ async function usableProviders(
         : eb.or([own, eb.and([eb('owner_kind', '=', 'org'), eb('user_id', '=', orgId)])]);
     })
     .execute();
-  const held = { user: new Set<Provider>(), org: new Set<Provider>() };
+  const held = {
+    user: { usable: new Set<Provider>(), exclusive: new Set<Provider>() },
+    org: { usable: new Set<Provider>(), exclusive: new Set<Provider>() },
+  };
   for (const r of rows) {
-    if (isExpired(r.expires_at === null ? null : new Date(r.expires_at).getTime(), now)) continue;
-    (r.owner_kind === 'org' ? held.org : held.user).add(r.provider);
+    const h = r.owner_kind === 'org' ? held.org : held.user;
+    if (r.exclusive) h.exclusive.add(r.provider);
+    const expired = isExpired(r.expires_at === null ? null : new Date(r.expires_at).getTime(), now);
+    if (r.is_active && r.status !== 'rejected' && !expired) h.usable.add(r.provider);
   }
   return held;
+}
+
+type Via = ListedModel['gateway']['via'];
+
+/**
+ * The first step of routing's order that serves `provider`'s model: a step with a usable key
+ * answers; one holding only unusable keys, one of them exclusive, ends the walk (routing answers
+ * 403 exclusive_keys_unusable there); the system key comes last, when its policy allows.
+ */
+function viaFor(
+  held: { user: Holding; org: Holding },
+  provider: Provider,
+  native: boolean,
+  systemAllowed: () => boolean,
+): Via {
+  const steps: [Via, Holding, Provider][] = [
+    ...(native
+      ? ([
+          ['user', held.user, provider],
+          ['org', held.org, provider],
+        ] as [Via, Holding, Provider][])
+      : []),
+    ['openrouter', held.user, 'openrouter'],
+    ['org_openrouter', held.org, 'openrouter'],
+  ];
+  for (const [via, h, p] of steps) {
+    if (h.usable.has(p)) return via;
+    if (h.exclusive.has(p)) return null;
+  }
+  return systemAllowed() ? 'system' : null;
 }
 
 export async function listModels(
@@ -60,17 +101,17 @@ export async function listModels(
   caller: Pick<Caller, 'userId' | 'systemKey' | 'org'>,
   systemKeyAllows: (model: string) => boolean,
 ): Promise<{ object: 'list'; data: ListedModel[] }> {
-  const held = await usableProviders(deps.db, caller, deps.clock().getTime());
+  const held = await holdings(deps.db, caller, deps.clock().getTime());
   const system =
     Boolean(deps.config.openrouterApiKey) && deps.config.systemKey.access !== 'none' && caller.systemKey;
   const data = MODELS_CATALOG.map((m): ListedModel => {
     const native = m.provider !== 'openrouter' && NATIVE_PROVIDERS.has(m.provider);
-    let via: ListedModel['gateway']['via'] = null;
-    if (native && held.user.has(m.provider)) via = 'user';
-    else if (native && held.org.has(m.provider)) via = 'org';
-    else if (held.user.has('openrouter')) via = 'openrouter';
-    else if (held.org.has('openrouter')) via = 'org_openrouter';
-    else if (system && systemKeyAllows(routeModel(m.id).openrouterModel)) via = 'system';
+    const via = viaFor(
+      held,
+      m.provider,
+      native,
+      () => Boolean(system) && systemKeyAllows(routeModel(m.id).openrouterModel),
+    );
     const provider = via === null ? null : via === 'user' || via === 'org' ? m.provider : 'openrouter';
     return {
       id: m.id,

@@ -171,11 +171,25 @@ describe.each(DATABASE_KINDS)('several keys per provider, failover, exclusive, e
     expect(err.message).toContain('inactive');
     expect(h.fakes.openrouter.requests).toHaveLength(0);
     expect(h.fakes.openai.requests).toHaveLength(0);
+    // /v1/models says the same: OpenAI's models are out of reach, the others go via OpenRouter.
+    const via = async () => {
+      const models = (await (await h.t.request('/v1/models', { token })).json()).data as {
+        id: string;
+        gateway: { via: string | null; reachable: boolean };
+      }[];
+      const of = (prefix: string) => models.find((m) => m.id.startsWith(prefix))?.gateway;
+      return { openai: of(MODEL), anthropic: of('anthropic/') };
+    };
+    expect(await via()).toEqual({
+      openai: { reachable: false, via: null, provider: null },
+      anthropic: { reachable: true, via: 'openrouter', provider: 'openrouter' },
+    });
 
     // Not exclusive any more: the OpenRouter key serves.
     await h.t.request(`/api/user/api-keys/${key.id}`, { method: 'PATCH', token, json: { exclusive: false } });
     const ok = await h.chat(token, { model: MODEL, messages: userMessage('hi') });
     expect(ok.headers.get('x-gateway-provider')).toBe('openrouter');
+    expect((await via()).openai).toEqual({ reachable: true, via: 'openrouter', provider: 'openrouter' });
   });
 
   it('warns in x-gateway-key-warning when the key used expires within 7 days or is due for rotation', async () => {
