@@ -1,4 +1,5 @@
 import { whenUnauthorized } from './api.js';
+import { auditSection } from './audit.js';
 import { announce, byId } from './dom.js';
 import { clearFieldErrors, markField } from './forms.js';
 import { keysSection } from './keys-section.js';
@@ -7,18 +8,19 @@ import { tokensSection } from './tokens.js';
 import { usageSection } from './usage.js';
 
 /**
- * The key console's entry: sign-in, then the keys, tokens and usage sections, all talking to this
+ * The key console's entry: sign-in, then the keys, tokens, usage and audit-log sections, all talking to this
  * gateway's own /api with the credential kept in sessionStorage.
  */
 const usage = usageSection();
 const keys = keysSection((list) => usage.setKeys(list));
 const tokens = tokensSection(() => describeCredential(credential() ?? '').kind);
+const audit = auditSection();
 const signinForm = byId<HTMLFormElement>('signin-form');
 const tokenInput = byId<HTMLInputElement>('signin-token');
 
 /** Back to the sign-in form; nothing the last credential could read stays in the page. */
 function showSignIn(): void {
-  for (const section of [keys, tokens, usage]) section.clear();
+  for (const section of [keys, tokens, usage, audit]) section.clear();
   byId('console').hidden = true;
   byId('who').hidden = true;
   byId('signin').hidden = false;
@@ -34,7 +36,7 @@ async function showConsole(): Promise<void> {
   byId('who').hidden = false;
   byId('signin').hidden = true;
   byId('console').hidden = false;
-  await Promise.all([keys.load(), tokens.load(), usage.load()]);
+  await Promise.all([keys.load(), tokens.load(), usage.load(), audit.load()]);
 }
 
 whenUnauthorized((failure) => {
