@@ -68,6 +68,9 @@ describe('the key console: audit log', () => {
     await page.getByRole('button', { name: 'Delete work' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete key' }).click();
     await waitForStatus(page, 'Deleted work');
+    // What was done in the page is in the log at once, without Refresh.
+    await expect.poll(() => rows().first().getAttribute('data-action')).toBe('key.deleted');
+    expect(await rows().count()).toBe(4);
 
     const minted = await call('/api/user/tokens', session.jwt, {
       method: 'POST',

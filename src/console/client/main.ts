@@ -12,9 +12,17 @@ import { usageSection } from './usage.js';
  * gateway's own /api with the credential kept in sessionStorage.
  */
 const usage = usageSection();
-const keys = keysSection((list) => usage.setKeys(list));
-const tokens = tokensSection(() => describeCredential(credential() ?? '').kind);
 const audit = auditSection();
+// The keys section reports every (re)load — at sign-in and after each change — and the tokens
+// section each change: the audit log reads itself again then, so what was just done is in it.
+const keys = keysSection((list) => {
+  usage.setKeys(list);
+  void audit.load();
+});
+const tokens = tokensSection(
+  () => describeCredential(credential() ?? '').kind,
+  () => void audit.load(),
+);
 const signinForm = byId<HTMLFormElement>('signin-form');
 const tokenInput = byId<HTMLInputElement>('signin-token');
 
@@ -36,7 +44,8 @@ async function showConsole(): Promise<void> {
   byId('who').hidden = false;
   byId('signin').hidden = true;
   byId('console').hidden = false;
-  await Promise.all([keys.load(), tokens.load(), usage.load(), audit.load()]);
+  // The audit log loads once the keys have (above).
+  await Promise.all([keys.load(), tokens.load(), usage.load()]);
 }
 
 whenUnauthorized((failure) => {
