@@ -45,33 +45,37 @@ function actionLabel(event: AuditEntry): { text: string; tone?: 'bad' | 'warn' }
   return ACTIONS[event.action] ?? { text: event.action };
 }
 
-const list = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
+const list = (value: unknown) => (Array.isArray(value) ? value.map(String) : [String(value)]);
+
+/** How a detail reads; null: not on the line (`result` is in the label, `expiresAt` said below). */
+const DETAIL_TEXT: Record<string, (value: unknown) => string | null> = {
+  provider: (v) => providerLabel(v as Provider),
+  keyName: (v) => `“${String(v)}”`,
+  fields: (v) =>
+    `changed: ${list(v)
+      .map((f) => FIELD_TEXT[f] ?? f)
+      .join(', ')}`,
+  previousPreview: (v) => `was ${String(v)}`,
+  verified: (v) => (v ? 'checked with the provider' : 'not checked'),
+  scopes: (v) => `scopes: ${list(v).join(', ')}`,
+  during: (v) => `during a ${String(v)} request`,
+  status: (v) => `answered ${String(v)}`,
+  result: () => null,
+  expiresAt: () => null,
+};
 
 /** The details worth a line under the event; unknown ones as `name: value`, so nothing is hidden. */
 function detailText(event: AuditEntry): string {
-  const d = event.details;
-  const parts: string[] = [];
-  for (const [name, value] of Object.entries(d)) {
-    if (value === null || value === undefined) continue;
-    if (name === 'provider') parts.push(providerLabel(value as Provider));
-    else if (name === 'keyName') parts.push(`“${String(value)}”`);
-    else if (name === 'fields')
-      parts.push(
-        `changed: ${list(value)
-          .map((f) => FIELD_TEXT[f] ?? f)
-          .join(', ')}`,
-      );
-    else if (name === 'previousPreview') parts.push(`was ${String(value)}`);
-    else if (name === 'verified') parts.push(value ? 'checked with the provider' : 'not checked');
-    else if (name === 'scopes') parts.push(`scopes: ${list(value).join(', ')}`);
-    else if (name === 'result' || name === 'expiresAt')
-      continue; // in the label; below
-    else if (name === 'during') parts.push(`during a ${String(value)} request`);
-    else if (name === 'status') parts.push(`answered ${String(value)}`);
-    else parts.push(`${name}: ${Array.isArray(value) ? value.join(', ') : String(value)}`);
-  }
+  const parts = Object.entries(event.details).flatMap(([name, value]) => {
+    if (value === null || value === undefined) return [];
+    const known = Object.hasOwn(DETAIL_TEXT, name) ? DETAIL_TEXT[name] : undefined;
+    const text = known ? known(value) : `${name}: ${list(value).join(', ')}`;
+    return text === null ? [] : [text];
+  });
   if (event.action === 'token.created')
-    parts.push(d.expiresAt ? `expires ${when(String(d.expiresAt))}` : 'never expires');
+    parts.push(
+      event.details.expiresAt ? `expires ${when(String(event.details.expiresAt))}` : 'never expires',
+    );
   if (event.orgId) parts.push(`organisation ${event.orgId}`);
   return parts.join(' · ');
 }
