@@ -60,6 +60,9 @@ const DETAIL_TEXT: Record<string, (value: unknown) => string | null> = {
   scopes: (v) => `scopes: ${list(v).join(', ')}`,
   during: (v) => `during a ${String(v)} request`,
   status: (v) => `answered ${String(v)}`,
+  // A rewrap (npm run rewrap-keys): which encryption secrets, by their ids.
+  fromKid: (v) => `from secret ${String(v)}`,
+  toKid: (v) => `to secret ${String(v)}`,
   result: () => null,
   expiresAt: () => null,
 };
