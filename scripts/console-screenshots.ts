@@ -9,8 +9,10 @@ import { startOfflineGateway } from './offline-gateway.js';
  * `npx tsx scripts/console-screenshots.ts`: the README's pictures of the key console, taken from a
  * real run. The gateway and the fake providers start as in `npm run demo`, five keys are added
  * and real chats are made through them; then, so that the chart shows more than today, each usage
- * row is moved back by a few days (the only thing staged). Chromium (/usr/bin/chromium) takes the
- * key list and the usage section in light and dark mode into docs/.
+ * row is moved back by a few days (the only thing staged). A token then changes a budget and a key
+ * is verified in the page, so the audit log has more than one kind of actor. Chromium
+ * (/usr/bin/chromium) takes the key list, the usage section and the audit log (ten events a page)
+ * in light and dark mode into docs/.
  */
 const OUT = join(import.meta.dirname, '../docs');
 
@@ -41,10 +43,10 @@ async function main(): Promise<void> {
   });
   const { gateway } = offline;
   const jwt = await offline.jwt('alice', '1h');
-  const call = async (path: string, method = 'GET', json?: unknown) => {
+  const call = async (path: string, method = 'GET', json?: unknown, credential = jwt) => {
     const res = await fetch(`${gateway.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' },
       body: json === undefined ? undefined : JSON.stringify(json),
     });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
@@ -104,6 +106,9 @@ async function main(): Promise<void> {
       .execute();
   }
 
+  const ci = await call('/api/user/tokens', 'POST', { name: 'ci', scopes: ['keys:read', 'keys:write'] });
+  await call(`/api/user/api-keys/${ids.personal}`, 'PATCH', { monthlyBudgetUsd: 8 }, ci.token);
+
   const browser = await launchChromium();
   mkdirSync(OUT, { recursive: true });
   for (const scheme of ['light', 'dark'] as const) {
@@ -116,6 +121,10 @@ async function main(): Promise<void> {
     await page.getByLabel('JWT or gateway token').fill(jwt);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#key-list > li').nth(4).waitFor();
+    if (scheme === 'light') {
+      await page.getByRole('button', { name: 'Verify gemini' }).click();
+      await page.locator('#status', { hasText: 'gemini is valid' }).waitFor();
+    }
     await page.locator('#add-key-panel > summary').click();
     const suffix = scheme === 'dark' ? '-dark' : '';
     await shoot(page, '#keys', join(OUT, `console-keys${suffix}.png`));
@@ -123,6 +132,9 @@ async function main(): Promise<void> {
     await page.locator('#usage .summary').waitFor();
     await page.locator('#usage').getByRole('img').first().waitFor();
     await shoot(page, '#usage', join(OUT, `console-usage${suffix}.png`));
+    await page.locator('#audit').getByLabel('Events per page').selectOption('10');
+    await page.locator('#audit-more').waitFor();
+    await shoot(page, '#audit', join(OUT, `console-audit${suffix}.png`));
     await page.close();
   }
   await browser.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PROVIDERS, providerLabel } from '../../src/providers/kit/providers.js';
-import { signIn, useConsoleSession, waitForStatus } from '../helpers/console-browser.js';
+import { signIn, textPastRightEdge, useConsoleSession, waitForStatus } from '../helpers/console-browser.js';
 import { fakeKey } from '../helpers/keys.js';
 
 /**
@@ -213,24 +213,8 @@ describe('the key console: keys', () => {
       () => getComputedStyle(document.activeElement as Element).outlineStyle,
     );
     expect(outline).not.toBe('none');
-    await session.page.setViewportSize({ width: 360, height: 800 });
-    await session.page.evaluate(() => new Promise(requestAnimationFrame));
     // No text runs past the right edge (a long URL in a message, say), and nothing scrolls sideways.
-    const wide = await session.page.evaluate(() =>
-      [...document.querySelectorAll('body *')].flatMap((e) =>
-        [...e.childNodes]
-          .filter((n) => n.nodeType === Node.TEXT_NODE)
-          .map((n) => {
-            const r = document.createRange();
-            r.selectNodeContents(n);
-            return { right: r.getBoundingClientRect().right, text: `${e.tagName}: ${n.textContent}` };
-          })
-          .filter((x) => x.right > 360.5)
-          .map((x) => `${Math.round(x.right)} ${x.text}`),
-      ),
-    );
-    expect(wide).toEqual([]);
-    expect(await session.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await textPastRightEdge(session.page, 360)).toEqual([]);
     const background = () => session.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     const light = await background();
     await session.page.emulateMedia({ colorScheme: 'dark' });

@@ -80,6 +80,30 @@ export async function waitForStatus(page: Page, text: string): Promise<void> {
   await page.locator('#status', { hasText: text }).waitFor();
 }
 
+/**
+ * At a narrow width: every piece of text that runs past the viewport's right edge (a long URL in
+ * a message, say), as `right-edge TAG: text`. The console must have none, and no sideways scroll.
+ */
+export async function textPastRightEdge(page: Page, width: number): Promise<string[]> {
+  await page.setViewportSize({ width, height: 800 });
+  await page.evaluate(() => new Promise(requestAnimationFrame));
+  return page.evaluate((edge) => {
+    const wide = [...document.querySelectorAll('body *')].flatMap((e) =>
+      [...e.childNodes]
+        .filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => {
+          const r = document.createRange();
+          r.selectNodeContents(n);
+          return { right: r.getBoundingClientRect().right, text: `${e.tagName}: ${n.textContent}` };
+        })
+        .filter((x) => x.right > edge + 0.5)
+        .map((x) => `${Math.round(x.right)} ${x.text}`),
+    );
+    const scroll = document.documentElement.scrollWidth;
+    return scroll > edge ? [...wide, `the page scrolls sideways: ${scroll} px wide`] : wide;
+  }, width);
+}
+
 /** One browser test file's world: the stack, Chromium, one watched page at the console, a user's JWT. */
 export interface ConsoleSession {
   stack: ConsoleStack;

@@ -75,3 +75,10 @@ export function messageOf(err: unknown): string {
   if (err instanceof ApiFailure) return err.message;
   return 'Something went wrong in the page; reload it and try again.';
 }
+
+/** What a section shows when it could not load: a token's missing scope is named, with the way out. */
+export function loadFailureText(err: unknown, scope: string, cannot: string): string {
+  return err instanceof ApiFailure && err.code === 'insufficient_scope'
+    ? `This token cannot ${cannot}: it lacks the ${scope} scope. Sign in with a JWT, or a token that has it.`
+    : messageOf(err);
+}

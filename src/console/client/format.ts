@@ -21,6 +21,14 @@ export function when(iso: string | null | undefined, never = 'never'): string {
   return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
 }
 
+const exactTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** To the second, in the browser's time zone: the audit log's events can be seconds apart. */
+export function whenExact(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : exactTime.format(d);
+}
+
 /** `2026-12-04` → `Dec 4` (the day is UTC, as the usage API groups it). */
 export function shortDay(day: string): string {
   const d = new Date(`${day}T00:00:00Z`);

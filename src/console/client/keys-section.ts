@@ -1,5 +1,5 @@
 import { mountAddKeyForm } from './add-key.js';
-import { ApiFailure, api, messageOf } from './api.js';
+import { api, loadFailureText } from './api.js';
 import { byId, fill, h, type Section } from './dom.js';
 import { keyActions } from './key-actions.js';
 import { type KeyView, keyList } from './keys-list.js';
@@ -27,11 +27,7 @@ export function keysSection(onKeys: (keys: KeyView[]) => void): Section {
       onKeys(data);
       restoreFocus(focus);
     } catch (err) {
-      const text =
-        err instanceof ApiFailure && err.code === 'insufficient_scope'
-          ? 'This token cannot list keys: it lacks the keys:read scope. Sign in with a JWT, or a token that has it.'
-          : messageOf(err);
-      fill(area, h('p', { class: 'notice' }, text));
+      fill(area, h('p', { class: 'notice' }, loadFailureText(err, 'keys:read', 'list keys')));
       onKeys([]);
     } finally {
       area.setAttribute('aria-busy', 'false');

@@ -1,4 +1,5 @@
 import { whenUnauthorized } from './api.js';
+import { auditSection } from './audit.js';
 import { announce, byId } from './dom.js';
 import { clearFieldErrors, markField } from './forms.js';
 import { keysSection } from './keys-section.js';
@@ -7,18 +8,27 @@ import { tokensSection } from './tokens.js';
 import { usageSection } from './usage.js';
 
 /**
- * The key console's entry: sign-in, then the keys, tokens and usage sections, all talking to this
+ * The key console's entry: sign-in, then the keys, tokens, usage and audit-log sections, all talking to this
  * gateway's own /api with the credential kept in sessionStorage.
  */
 const usage = usageSection();
-const keys = keysSection((list) => usage.setKeys(list));
-const tokens = tokensSection(() => describeCredential(credential() ?? '').kind);
+const audit = auditSection();
+// The keys section reports every (re)load — at sign-in and after each change — and the tokens
+// section each change: the audit log reads itself again then, so what was just done is in it.
+const keys = keysSection((list) => {
+  usage.setKeys(list);
+  void audit.load();
+});
+const tokens = tokensSection(
+  () => describeCredential(credential() ?? '').kind,
+  () => void audit.load(),
+);
 const signinForm = byId<HTMLFormElement>('signin-form');
 const tokenInput = byId<HTMLInputElement>('signin-token');
 
 /** Back to the sign-in form; nothing the last credential could read stays in the page. */
 function showSignIn(): void {
-  for (const section of [keys, tokens, usage]) section.clear();
+  for (const section of [keys, tokens, usage, audit]) section.clear();
   byId('console').hidden = true;
   byId('who').hidden = true;
   byId('signin').hidden = false;
@@ -34,6 +44,7 @@ async function showConsole(): Promise<void> {
   byId('who').hidden = false;
   byId('signin').hidden = true;
   byId('console').hidden = false;
+  // The audit log loads once the keys have (above).
   await Promise.all([keys.load(), tokens.load(), usage.load()]);
 }
 

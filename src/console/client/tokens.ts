@@ -103,8 +103,11 @@ function tokenList(tokens: AccessToken[], reload: () => Promise<void>): HTMLElem
   );
 }
 
-/** The tokens section. Token management takes a JWT (a token never mints tokens), so a token-signed session only explains. */
-export function tokensSection(kind: () => 'jwt' | 'token'): Section {
+/**
+ * The tokens section. Token management takes a JWT (a token never mints tokens), so a token-signed
+ * session only explains. `onChange` hears of each token created or revoked (the audit log shows it).
+ */
+export function tokensSection(kind: () => 'jwt' | 'token', onChange: () => void): Section {
   const area = byId('tokens-area');
   const listArea = h('div', {});
   const revealArea = h('section', { class: 'reveal', hidden: true, 'aria-labelledby': 'new-token-title' });
@@ -161,6 +164,7 @@ export function tokensSection(kind: () => 'jwt' | 'token'): Section {
         clearFieldErrors(form);
         name.value = '';
         await load();
+        onChange();
         reveal(revealArea, created, name);
         announce(`Token ${created.name} created; copy it now.`);
       } catch (err) {
@@ -184,7 +188,13 @@ export function tokensSection(kind: () => 'jwt' | 'token'): Section {
     if (!area.contains(form)) fill(area, form, revealArea, listArea);
     try {
       const { data } = await api<{ data: AccessToken[] }>('GET', '/api/user/tokens');
-      fill(listArea, tokenList(data, load));
+      fill(
+        listArea,
+        tokenList(data, async () => {
+          await load();
+          onChange();
+        }),
+      );
     } catch (err) {
       fill(listArea, h('p', { class: 'notice' }, messageOf(err)));
     }

@@ -1,5 +1,5 @@
 import type { UsageTotals } from '../../usage/usage-repo.js';
-import { api, messageOf } from './api.js';
+import { api, loadFailureText } from './api.js';
 import { type Bar, columnChart, rowChart } from './chart.js';
 import { byId, fill, h, type Section } from './dom.js';
 import { plural, shortDay, usd } from './format.js';
@@ -205,7 +205,7 @@ export function usageSection(): Section & { setKeys: (keys: KeyView[]) => void }
       render();
     } catch (err) {
       last = null;
-      fill(out, h('p', { class: 'notice' }, messageOf(err)));
+      fill(out, h('p', { class: 'notice' }, loadFailureText(err, 'usage:read', 'read usage')));
     } finally {
       out.setAttribute('aria-busy', 'false');
     }
