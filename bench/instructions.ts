@@ -87,7 +87,9 @@ async function countTree(tree: string, upstreamUrl: string): Promise<number> {
     if (bad > 0) throw new Error(`${bad} non-2xx answers while counting`);
     await gateway.stop(120_000);
     const text = readFileSync(out, 'utf8');
-    const total = /^summary:\s+(\d+)/m.exec(text) ?? /^totals:\s+(\d+)/m.exec(text);
+    // callgrind writes `summary: 0` in the header when instrumentation starts off; the count
+    // is the `totals:` line at the end of the file.
+    const total = /^totals:\s+(\d+)/m.exec(text) ?? /^summary:\s+(\d+)/m.exec(text);
     if (!total?.[1]) throw new Error('no totals in the callgrind output');
     return Number(total[1]) / REQUESTS;
   } finally {
