@@ -9,7 +9,6 @@ import { adapterFor, NATIVE_PROVIDERS } from '../providers/registry.js';
 import type { CallContext, ChatRequest, ProviderAdapter } from '../providers/types.js';
 import type { KeyRowCache } from '../vault/key-row-cache.js';
 import { type ChatTelemetry, callObserver } from './call-observer.js';
-import { markDirect } from './direct-body.js';
 import { type CallObserver, type ForwardResult, forwardChat } from './forward.js';
 import { firstProvider, type KeyChoiceDeps, type Served, serveWithKeys } from './key-attempts.js';
 import { type ModelRoute, routeModel } from './route-model.js';
@@ -196,5 +195,5 @@ export function respond(
     headers['cache-control'] = 'no-cache';
     headers['x-accel-buffering'] = 'no';
   }
-  return markDirect(c.body(result.body, result.status as ContentfulStatusCode, headers), result.body);
+  return c.body(result.body, result.status as ContentfulStatusCode, headers);
 }

@@ -6,15 +6,11 @@ import {
 } from '../errors.js';
 import type { StreamRelay, UpstreamResponse } from '../providers/types.js';
 import type { Deadline } from './deadline.js';
-import { offerDirect } from './direct-body.js';
 
 /**
- * The client's body of a streamed call. Each `next()` of its pump takes the next upstream chunk,
- * passes it through the adapter's relay and returns what comes out (reading on while a chunk yields
- * nothing); the client's side asks for the next chunk only when it has taken the last one, so
- * nothing is read ahead of the client. Two readers drive the same pump: the Web stream below
- * (Workers, `app.request()`) and, on Node, `src/node/direct-stream.ts`, which writes the chunks to
- * the response itself (see `direct-body.ts`).
+ * The one Web Stream of a streamed call: the client's body. Each `pull` takes the next upstream
+ * chunk, passes it through the adapter's relay and enqueues what comes out (reading on while a
+ * chunk yields nothing). High-water mark 0: nothing is read ahead of the client.
  *
  * A cut connection or an idle upstream ends the stream with `relay.finish(cause)`, which the
  * relay turns into a final error event; a clean end is `relay.finish()`. Cancelling (the client went
@@ -36,20 +32,7 @@ export interface ClientStreamOptions {
   onEnd: (outcome: 'done' | 'interrupted' | 'cancelled') => void;
 }
 
-/** The client's side of a streamed call, one chunk at a time. */
-export interface ClientPump {
-  /**
-   * The next bytes for the client, or `null` when there are no more (after the relay's last
-   * bytes, or once cancelled). Rejects only when the relay throws; the upstream is stopped first.
-   */
-  next(): Promise<Uint8Array | null>;
-  /** The client is gone: stop the upstream now, end as `cancelled`. Idempotent. */
-  cancel(): void;
-  /** The stream is over: finished, failed or cancelled (`onEnd` has run). */
-  readonly ended: boolean;
-}
-
-function clientPump(res: UpstreamResponse, opts: ClientStreamOptions): ClientPump {
+export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): ReadableStream<Uint8Array> {
   const iterator = res.body[Symbol.asyncIterator]();
   let idleFired = false;
   let ended = false;
@@ -76,7 +59,6 @@ function clientPump(res: UpstreamResponse, opts: ClientStreamOptions): ClientPum
 
   /** The client is gone (or the relay broke its word and threw): stop the upstream now. */
   const stopUpstream = () => {
-    if (ended) return;
     end('cancelled');
     opts.abortUpstream();
     res.cancel();
@@ -89,72 +71,56 @@ function clientPump(res: UpstreamResponse, opts: ClientStreamOptions): ClientPum
     res.cancel();
   });
 
-  /** The upstream is over (`cause`: why, if it stopped early): the relay's last bytes, if any. */
-  const close = (cause?: GatewayError): Uint8Array | null => {
+  /** The upstream is over (`cause`: why, if it stopped early): the relay's last bytes, then close. */
+  const close = (controller: ReadableStreamDefaultController<Uint8Array>, cause?: GatewayError) => {
     const bytes = relay.finish(cause);
     if (bytes) opts.onRelayed?.(bytes);
     end(cause ? 'interrupted' : 'done');
-    return bytes ?? null;
+    if (bytes) controller.enqueue(bytes);
+    controller.close();
   };
 
-  return {
-    async next() {
-      if (ended) return null;
-      try {
-        for (;;) {
-          let step: IteratorResult<Uint8Array>;
-          try {
-            step = await iterator.next();
-            if (idleFired) throw new Error('idle');
-          } catch {
-            if (ended) return null; // cancelled meanwhile: the read failed because we stopped it
-            return close(
-              stopCause ??
-                (idleFired ? upstreamIdleTimeout(opts.idleTimeoutMs) : upstreamStreamInterrupted()),
-            );
-          }
-          if (ended) return null;
-          if (step.done) return close(stopCause);
-          deadline.renew();
-          const bytes = relay.push(step.value);
-          if (bytes) {
-            opts.onRelayed?.(bytes);
-            return bytes;
-          }
-        }
-      } catch (err) {
-        // Only a relay that throws gets here: the client's stream fails, as a throwing transform did.
-        stopUpstream();
-        throw err;
-      }
-    },
-    cancel: stopUpstream,
-    get ended() {
-      return ended;
-    },
-  };
-}
-
-/** The pump as a Web stream (high-water mark 0), registered for Node's direct writer. */
-export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): ReadableStream<Uint8Array> {
-  const pump = clientPump(res, opts);
-  let cancelled = false;
-  const stream = new ReadableStream<Uint8Array>(
+  return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const bytes = await pump.next();
-        if (cancelled) return;
-        if (bytes) controller.enqueue(bytes);
-        // The relay's last bytes are followed by nothing: close at once, as before the pump.
-        if (!bytes || pump.ended) controller.close();
+        try {
+          for (;;) {
+            let step: IteratorResult<Uint8Array>;
+            try {
+              step = await iterator.next();
+              if (idleFired) throw new Error('idle');
+            } catch {
+              if (ended) return; // cancelled meanwhile: the read failed because we stopped it
+              close(
+                controller,
+                stopCause ??
+                  (idleFired ? upstreamIdleTimeout(opts.idleTimeoutMs) : upstreamStreamInterrupted()),
+              );
+              return;
+            }
+            if (ended) return;
+            if (step.done) {
+              close(controller, stopCause);
+              return;
+            }
+            deadline.renew();
+            const bytes = relay.push(step.value);
+            if (bytes) {
+              opts.onRelayed?.(bytes);
+              controller.enqueue(bytes);
+              return;
+            }
+          }
+        } catch (err) {
+          // Only a relay that throws gets here: the client's stream fails, as a throwing transform did.
+          stopUpstream();
+          throw err;
+        }
       },
       cancel() {
-        cancelled = true;
-        pump.cancel();
+        stopUpstream();
       },
     },
     { highWaterMark: 0 },
   );
-  offerDirect(stream, pump);
-  return stream;
 }

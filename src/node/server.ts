@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
+import { serve } from '@hono/node-server';
 import { createApp } from '../app.js';
 import { startRetentionTimer } from '../audit/retention.js';
 import type { Config } from '../config.js';
@@ -10,7 +10,6 @@ import { createLogger, type Logger } from '../ops/logger.js';
 import type { UnavailableCause } from '../store/database-guard.js';
 import { migrate } from '../store/migrate.js';
 import { createVault } from '../vault/index.js';
-import { directStreams } from './direct-stream.js';
 import { createNodeAead } from './node-aead.js';
 import { databaseTarget, openDatabase, readMigrations } from './node-db.js';
 import { readPriceFile } from './price-file.js';
@@ -46,7 +45,7 @@ type Server = ReturnType<typeof serve>;
  * bounded by it (streams last as long as the upstream sends).
  */
 function listen(
-  fetch: (req: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>,
+  fetch: (req: Request) => Response | Promise<Response>,
   hostname: string,
   port: number,
   requestTimeoutMs: number,
@@ -132,13 +131,7 @@ export async function startGateway(config: Config, opts: StartOptions = {}): Pro
   const gateway = createApp(deps, { limiter, managementLimiter, transactions: true });
   const retention = startRetentionTimer(gateway.prune, logger);
 
-  // Streamed calls are written to the socket directly (src/node/direct-stream.ts).
-  const server = await listen(
-    directStreams(gateway.app.fetch),
-    config.host,
-    config.port,
-    config.requestTimeoutMs,
-  );
+  const server = await listen(gateway.app.fetch, config.host, config.port, config.requestTimeoutMs);
   const metricsServer =
     gateway.metricsApp && config.metricsPort !== undefined
       ? await listen(gateway.metricsApp.fetch, config.host, config.metricsPort, config.requestTimeoutMs)
