@@ -11,6 +11,11 @@
  *   BENCH_IR_ORG=1                             the caller's JWT names an organisation (ORG_CLAIM), so
  *                                              key choice reads its organisation's keys too
  *   BENCH_IR_REQUESTS=1000 BENCH_IR_WARMUP=2000
+ *   BENCH_IR_NODE_ARGS='--single-threaded'   flags for the gateway's node: V8 then compiles and
+ *                                              collects on the main thread, in the same order each
+ *                                              run, not on background threads whose share of the
+ *                                              count changes between runs (two runs of one tree
+ *                                              came 19 % apart without it)
  *
  * Needs `valgrind` (Debian: apt-get install valgrind). Slow: V8 under valgrind runs ~50x slower,
  * about 3 minutes per tree.
@@ -34,6 +39,7 @@ const STREAM = process.env.BENCH_IR_STREAM === '1';
 const ORG = process.env.BENCH_IR_ORG === '1';
 const REQUESTS = Number(process.env.BENCH_IR_REQUESTS ?? 1000);
 const WARMUP = Number(process.env.BENCH_IR_WARMUP ?? 2000);
+const NODE_ARGS = (process.env.BENCH_IR_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 /**
  * vgdb (behind callgrind_control) names its pipes after user and host: both sides must agree.
  * HOST is also the gateway's listen address, so it is one both can use.
@@ -69,6 +75,7 @@ async function countTree(tree: string, upstreamUrl: string): Promise<number> {
     startTimeoutMs: 600_000,
     // Instrumentation off until the warm-up is over (valgrind runs far faster without it).
     wrap: ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`],
+    nodeArgs: NODE_ARGS,
     loader,
   });
   try {
@@ -87,7 +94,9 @@ async function countTree(tree: string, upstreamUrl: string): Promise<number> {
     if (bad > 0) throw new Error(`${bad} non-2xx answers while counting`);
     await gateway.stop(120_000);
     const text = readFileSync(out, 'utf8');
-    const total = /^summary:\s+(\d+)/m.exec(text) ?? /^totals:\s+(\d+)/m.exec(text);
+    // callgrind writes `summary: 0` in the header when instrumentation starts off; the count
+    // is the `totals:` line at the end of the file.
+    const total = /^totals:\s+(\d+)/m.exec(text) ?? /^summary:\s+(\d+)/m.exec(text);
     if (!total?.[1]) throw new Error('no totals in the callgrind output');
     return Number(total[1]) / REQUESTS;
   } finally {
@@ -108,7 +117,7 @@ async function main(): Promise<void> {
   for (const tree of trees) {
     const ir = await countTree(tree, upstream.url);
     console.log(
-      `${tree}: ${Math.round(ir).toLocaleString('en-US')} instructions per ${STREAM ? 'streamed' : 'non-streaming'} request${ORG ? ' (caller in an organisation)' : ''} (${REQUESTS} counted after ${WARMUP} warm-up)`,
+      `${tree}: ${Math.round(ir).toLocaleString('en-US')} instructions per ${STREAM ? 'streamed' : 'non-streaming'} request${ORG ? ' (caller in an organisation)' : ''} (${REQUESTS} counted after ${WARMUP} warm-up${NODE_ARGS.length > 0 ? `, node ${NODE_ARGS.join(' ')}` : ''})`,
     );
   }
 }

@@ -8,6 +8,7 @@
  * Run: npx tsx bench/translate-transform-micro.ts
  */
 import { clientStream } from '../src/chat/client-stream.js';
+import { Deadline } from '../src/chat/deadline.js';
 import { anthropicAdapter } from '../src/providers/anthropic/index.js';
 import { googleAdapter } from '../src/providers/google/index.js';
 import { openAICompatibleAdapter } from '../src/providers/openai-compatible/index.js';
@@ -159,6 +160,7 @@ function fakeResponse(chunks: Uint8Array[]): UpstreamResponse {
 const viaClientStream: Run = (chunks, relay) =>
   drain(
     clientStream(fakeResponse(chunks), {
+      deadline: new Deadline(60_000, () => {}),
       idleTimeoutMs: 60_000,
       abortUpstream: () => {},
       relay: relay(hooks),

@@ -123,7 +123,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): GatewayApp {
   const app = new Hono<AppEnv>();
   app.use('*', requestId());
   app.use('*', noSniff());
-  app.use('*', accessLog(logger));
+  // Below LOG_LEVEL=info the access line is never written: no middleware at all then.
+  if (logger.enabled('info')) app.use('*', accessLog(logger));
   app.use('*', httpMetrics(metrics));
   app.onError(onError(logger));
   app.notFound(() => {

@@ -5,6 +5,7 @@ import {
   upstreamStreamInterrupted,
 } from '../errors.js';
 import type { StreamRelay, UpstreamResponse } from '../providers/types.js';
+import type { Deadline } from './deadline.js';
 
 /**
  * The one Web Stream of a streamed call: the client's body. Each `pull` takes the next upstream
@@ -17,6 +18,8 @@ import type { StreamRelay, UpstreamResponse } from '../providers/types.js';
  * cut and the stream ends with `gateway_shutting_down`. `onEnd` fires once.
  */
 export interface ClientStreamOptions {
+  /** The call's timer, restarted here with the idle limit and renewed by every chunk. */
+  deadline: Deadline;
   idleTimeoutMs: number;
   /** Aborted when the process stops for good: the stream ends with `gateway_shutting_down`. */
   stopSignal?: AbortSignal | undefined;
@@ -32,17 +35,15 @@ export interface ClientStreamOptions {
 export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): ReadableStream<Uint8Array> {
   const iterator = res.body[Symbol.asyncIterator]();
   let idleFired = false;
-  let lastChunkAt = Date.now();
   let ended = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
   /** Set when the process stops for good: the cause the stream ends with, whatever the read does. */
   let stopCause: GatewayError | undefined;
-  const { relay } = opts;
+  const { relay, deadline } = opts;
 
   const end = (outcome: 'done' | 'interrupted' | 'cancelled') => {
     if (ended) return;
     ended = true;
-    clearTimeout(timer);
+    deadline.clear();
     opts.stopSignal?.removeEventListener('abort', stopForShutdown);
     opts.onEnd(outcome);
   };
@@ -63,18 +64,12 @@ export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): 
     res.cancel();
   };
 
-  // One timer per idle period rather than one per chunk: it re-arms itself for the time left.
-  const checkIdle = () => {
-    const quiet = Date.now() - lastChunkAt;
-    if (quiet >= opts.idleTimeoutMs) {
-      idleFired = true;
-      opts.abortUpstream();
-      res.cancel();
-    } else {
-      timer = setTimeout(checkIdle, opts.idleTimeoutMs - quiet);
-    }
-  };
-  timer = setTimeout(checkIdle, opts.idleTimeoutMs);
+  // Silence longer than the idle limit cuts the upstream; each chunk renews the limit.
+  deadline.restart(opts.idleTimeoutMs, () => {
+    idleFired = true;
+    opts.abortUpstream();
+    res.cancel();
+  });
 
   /** The upstream is over (`cause`: why, if it stopped early): the relay's last bytes, then close. */
   const close = (controller: ReadableStreamDefaultController<Uint8Array>, cause?: GatewayError) => {
@@ -108,7 +103,7 @@ export function clientStream(res: UpstreamResponse, opts: ClientStreamOptions): 
               close(controller, stopCause);
               return;
             }
-            lastChunkAt = Date.now();
+            deadline.renew();
             const bytes = relay.push(step.value);
             if (bytes) {
               opts.onRelayed?.(bytes);

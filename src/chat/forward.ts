@@ -16,6 +16,7 @@ import type {
   Usage,
 } from '../providers/types.js';
 import { clientStream } from './client-stream.js';
+import { Deadline } from './deadline.js';
 import { withSafeHeaders } from './upstream-headers.js';
 
 /** What the route learns about a call as it happens: for metrics, usage and lastUsedAt, off the hot path. */
@@ -90,17 +91,18 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
   const abortUpstream = () => controller.abort();
   const detach = input.clientGone(abortUpstream);
   let timedOut = false;
-  const firstByteTimer = setTimeout(() => {
+  // One timer for the call: the first byte, then the body's or the stream's own limit.
+  const deadline = new Deadline(input.firstByteTimeoutMs, () => {
     timedOut = true;
     controller.abort();
-  }, input.firstByteTimeoutMs);
+  });
   const elapsed = () => performance.now() - started;
 
   let res: Awaited<ReturnType<UpstreamClient['send']>>;
   try {
     res = await input.upstream.send(request, controller.signal);
   } catch {
-    clearTimeout(firstByteTimer);
+    deadline.clear();
     detach();
     observer.onEnd('error', elapsed(), timedOut ? 504 : 502);
     if (timedOut) {
@@ -108,17 +110,16 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
     }
     throw upstreamUnreachable();
   }
-  clearTimeout(firstByteTimer);
   observer.onFirstByte(elapsed());
 
   if (res.status < 200 || res.status >= 300 || !call.stream) {
     // The body gets the same limit as the first byte: an upstream that sends headers and then
     // stalls must not hold the client (and a connection) open for ever.
-    const bodyTimer = setTimeout(() => {
+    deadline.restart(input.firstByteTimeoutMs, () => {
       timedOut = true;
       controller.abort();
       res.cancel();
-    }, input.firstByteTimeoutMs);
+    });
     try {
       const ok = res.status >= 200 && res.status < 300;
       const text = await readText(res, ok ? MAX_RESPONSE_BODY : MAX_ERROR_BODY);
@@ -134,12 +135,13 @@ export async function forwardChat(input: ForwardInput): Promise<ForwardResult> {
       if (err instanceof GatewayError) throw err;
       throw upstreamInterrupted();
     } finally {
-      clearTimeout(bodyTimer);
+      deadline.clear();
       detach();
     }
   }
 
   const body = clientStream(res, {
+    deadline,
     idleTimeoutMs: input.idleTimeoutMs,
     stopSignal: input.stopSignal,
     abortUpstream,

@@ -23,6 +23,8 @@ export function createChatTelemetry(opts: {
   clock: () => Date;
 }): ChatTelemetry & { drain(): Promise<void> } {
   const { metrics, logger } = opts;
+  // Asked once: below info the per-call line's fields are never built.
+  const logCalls = logger.enabled('info');
   // The coalescer keys by one string; an id cannot contain a NUL, so it separates the ids: a
   // user's key is `user NUL key`, an organisation's `NUL org NUL key` (three parts).
   const keyTouches: TouchCoalescer = createTouchCoalescer(
@@ -67,6 +69,7 @@ export function createChatTelemetry(opts: {
       }
       const { event, settlement } = accountCall(a, s, opts.clock().toISOString());
       opts.usage.record(event, settlement);
+      if (!logCalls) return;
       logger.info('chat finished', {
         requestId: a.requestId,
         userId: a.userId,

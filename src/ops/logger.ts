@@ -11,6 +11,12 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /**
+   * Whether a line at `level` is written. The level is fixed when the logger is made, so a hot
+   * path asks once and builds no fields for lines that would be dropped (LOG_LEVEL=warn drops
+   * every per-request line).
+   */
+  enabled(level: LogLevel): boolean;
 }
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -32,7 +38,13 @@ export function createLogger(level: LogLevel, write: (line: string) => void): Lo
     if (ORDER[lvl] < min) return;
     write(JSON.stringify({ level: lvl, time: new Date().toISOString(), msg, ...safeFields(fields) }));
   };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  return {
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    enabled: (lvl) => ORDER[lvl] >= min,
+  };
 }
 
 export const silentLogger: Logger = createLogger('error', () => {});

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { type FakeProvider, startFakeOpenAICompatible } from '../../fakes/openai-compatible-server.js';
-import type { Env } from '../../src/config.js';
+import type { Env, LogLevel } from '../../src/config.js';
 import type { DatabaseKind } from './databases.js';
 import { fakeKey, type KeyProvider } from './keys.js';
 import { createTestApp, type TestApp } from './test-app.js';
@@ -23,7 +23,7 @@ export function userMessage(text: string) {
 export async function createChatHarness(
   kind: DatabaseKind,
   env: Env = {},
-  testOptions: { clock?: () => Date } = {},
+  testOptions: { clock?: () => Date; logLevel?: LogLevel } = {},
 ): Promise<ChatHarness> {
   const [openai, openrouter, meta] = await Promise.all([
     startFakeOpenAICompatible({ flavour: 'openai' }),

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { type AppOptions, createApp, type GatewayApp } from '../../src/app.js';
-import type { Env } from '../../src/config.js';
+import type { Env, LogLevel } from '../../src/config.js';
 import type { Deps } from '../../src/deps.js';
 import { createNodeAead } from '../../src/node/node-aead.js';
 import { openDatabase, readMigrations } from '../../src/node/node-db.js';
@@ -48,12 +48,12 @@ export async function createTestApp(
   kind: DatabaseKind,
   env: Env = {},
   appOptions: AppOptions = {},
-  testOptions: { clock?: () => Date } = {},
+  testOptions: { clock?: () => Date; logLevel?: LogLevel } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(kind);
   const config = testConfig({ DATABASE_URL: database.url, ...env });
   const logs: string[] = [];
-  const logger = createLogger('debug', (line) => logs.push(line));
+  const logger = createLogger(testOptions.logLevel ?? 'debug', (line) => logs.push(line));
   const { db, dialect } = openDatabase(config.databaseUrl, { poolSize: 4, logger });
   await migrate(db, dialect, readMigrations(dialect));
   const deps: Deps = {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { clientStream } from '../../../src/chat/client-stream.js';
+import { Deadline } from '../../../src/chat/deadline.js';
 import type { StreamRelay, UpstreamResponse } from '../../../src/providers/types.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -80,6 +81,7 @@ function setup(idleTimeoutMs = 1_000) {
   const ends: string[] = [];
   const abortUpstream = vi.fn();
   const stream = clientStream(up.res, {
+    deadline: new Deadline(idleTimeoutMs, () => {}),
     idleTimeoutMs,
     abortUpstream,
     relay: echoRelay(log),
