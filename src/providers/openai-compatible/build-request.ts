@@ -31,7 +31,7 @@ export function postHeaders(call: CallContext, accept: string): Record<string, s
  * (other `stream_options` fields kept) so the gateway can count tokens even when the client did
  * not ask; the stream transform removes the usage again for such a client. Meta's compat endpoint
  * wants `accept: text/event-stream` for a stream, which is harmless elsewhere. The body is the
- * client's own text with those members swapped in when the route kept it (client-body.ts), else
+ * client's own text with those members swapped in when the call carries it (client-body.ts), else
  * the request serialised: the same JSON value either way.
  */
 export function buildRequest(chat: ChatRequest, call: CallContext): UpstreamRequest {
@@ -41,7 +41,7 @@ export function buildRequest(chat: ChatRequest, call: CallContext): UpstreamRequ
     url: endpoint(call.baseUrl, '/chat/completions'),
     headers: postHeaders(call, call.stream ? 'text/event-stream' : 'application/json'),
     body:
-      clientBodyWith(chat, call.upstreamModel, streamOptions) ??
+      (call.clientBody && clientBodyWith(call.clientBody, call.upstreamModel, streamOptions)) ??
       serialise(chat, call.upstreamModel, streamOptions),
   };
 }

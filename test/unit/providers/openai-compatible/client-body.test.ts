@@ -5,8 +5,8 @@ import { chatRequestSchema } from '../../../../src/chat/schema.js';
 import { checkJsonDepth } from '../../../../src/http/json-depth.js';
 import { topLevelMembers } from '../../../../src/providers/kit/json-members.js';
 import { buildRequest } from '../../../../src/providers/openai-compatible/build-request.js';
-import { clientBodyWith, keepClientBody } from '../../../../src/providers/openai-compatible/client-body.js';
-import type { ChatRequest } from '../../../../src/providers/types.js';
+import { clientBodyWith } from '../../../../src/providers/openai-compatible/client-body.js';
+import type { ChatRequest, ClientBody } from '../../../../src/providers/types.js';
 import { nearChatBody, validChatBody } from '../../../helpers/chat-bodies.js';
 import { jsonText } from '../../../helpers/json-text.js';
 import { callContext } from './helpers.js';
@@ -14,21 +14,22 @@ import { callContext } from './helpers.js';
 /**
  * What the route does with a body (src/chat/routes.ts), then the upstream body built from it:
  * the client's text with the model swapped when the fast check said yes, else what the schema
- * made of it, serialised. `before` is the body as it was built before the client's text was kept.
+ * made of it, serialised. `before` is the body as it was built before the client's text was kept;
+ * `kept` says whether the text was used.
  */
 function throughRoute(text: string, stream: boolean) {
   const value: unknown = JSON.parse(text);
   const members = checkJsonDepth(value);
-  const call = callContext({ stream, upstreamModel: 'gpt-4o-mini' });
   const schema = chatRequestSchema.safeParse(value);
   if (!schema.success) return undefined;
   const zodChat = schema.data as ChatRequest;
+  const call = callContext({ stream, upstreamModel: 'gpt-4o-mini' });
   const before: ChatRequest = { ...zodChat, model: call.upstreamModel };
   if (stream) before.stream_options = { ...zodChat.stream_options, include_usage: true };
   if (!acceptsChat(value)) return { sent: buildRequest(zodChat, call).body ?? '', before, kept: false };
-  keepClientBody(value, text, members);
-  const kept = clientBodyWith(value, call.upstreamModel, stream ? {} : undefined) !== undefined;
-  return { sent: buildRequest(value, call).body ?? '', before, kept };
+  const clientBody = { text, members };
+  const kept = clientBodyWith({ text, members }, call.upstreamModel) !== undefined;
+  return { sent: buildRequest(value, { ...call, clientBody }).body ?? '', before, kept };
 }
 
 describe("forwarding the client's body text", () => {
@@ -82,12 +83,17 @@ describe("forwarding the client's body text", () => {
     );
   });
 
-  it('serialises a request that is not the parsed body itself (the system key policy makes a new one)', () => {
-    const text = '{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":9}';
+  it('finds the members once for every key tried', () => {
+    const text = '{"model":"m","messages":[{"role":"user","content":"x"}]}';
+    const clientBody: ClientBody = { text, members: 4 };
     const chat = JSON.parse(text);
-    keepClientBody(chat, text, checkJsonDepth(chat));
-    const body = buildRequest({ ...chat, max_tokens: 5 }, callContext({ stream: false })).body ?? '';
-    expect(JSON.parse(body).max_tokens).toBe(5);
+    buildRequest(chat, callContext({ stream: false, clientBody }));
+    const shape = clientBody.shape;
+    expect(shape?.members.map((m) => m.key)).toEqual(['model', 'messages']);
+    expect(buildRequest(chat, callContext({ stream: true, clientBody })).body).toBe(
+      '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"x"}],"stream_options":{"include_usage":true}}',
+    );
+    expect(clientBody.shape).toBe(shape);
   });
 });
 
