@@ -98,6 +98,21 @@ function timeStep(step: (t: string, c: ChatRequest, m: number) => unknown, text:
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
+/**
+ * `BENCH_BODY_OPS=n BENCH_BODY_STEP=<step> BENCH_BODY=<body>`: that step exactly n times, untimed,
+ * for counting instructions under valgrind (compare with n=0 for what the run costs without it):
+ *   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out node --import tsx/esm bench/chat-body-micro.ts
+ */
+const fixedOps = Number(process.env.BENCH_BODY_OPS ?? Number.NaN);
+if (Number.isInteger(fixedOps)) {
+  const step = STEPS[(process.env.BENCH_BODY_STEP ?? 'validate, zod') as keyof typeof STEPS];
+  const text = BODIES[(process.env.BENCH_BODY ?? 'bench') as keyof typeof BODIES];
+  if (!step || !text) throw new Error('BENCH_BODY_STEP or BENCH_BODY names nothing');
+  const { value, members } = parse(text);
+  for (let i = 0; i < fixedOps; i++) step(text, value as ChatRequest, members);
+  process.exit(0);
+}
+
 for (const [name, text] of Object.entries(BODIES)) {
   const times: Record<string, number[]> = {};
   for (const step of Object.keys(STEPS)) times[step] = [];
