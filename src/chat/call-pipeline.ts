@@ -6,7 +6,7 @@ import type { AppEnv } from '../http/app-env.js';
 import { clientGone } from '../http/client-gone.js';
 import type { Provider } from '../providers/kit/providers.js';
 import { adapterFor, NATIVE_PROVIDERS } from '../providers/registry.js';
-import type { CallContext, ChatRequest, ProviderAdapter } from '../providers/types.js';
+import type { CallContext, ChatRequest, ClientBody, ProviderAdapter } from '../providers/types.js';
 import type { KeyRowCache } from '../vault/key-row-cache.js';
 import { type ChatTelemetry, callObserver } from './call-observer.js';
 import { type CallObserver, type ForwardResult, forwardChat } from './forward.js';
@@ -57,13 +57,15 @@ export function createCallPipeline(
 /**
  * What to send on a key of a given provider: the chat-shaped request that policy and budget judge
  * (the request itself on the chat path), the adapter that builds the call (default: the provider's
- * chat adapter), and whether the call is free (Anthropic's count_tokens: on the caller's own key it
- * is neither budgeted nor recorded).
+ * chat adapter), whether the call is free (Anthropic's count_tokens: on the caller's own key it
+ * is neither budgeted nor recorded), and the client's text of the request when the request is its
+ * parsed value (passed to the adapter only while policy leaves the request as it is).
  */
 export interface CallPlan {
   request: ChatRequest;
   adapter?: ProviderAdapter;
   free?: boolean;
+  clientBody?: ClientBody;
 }
 
 /** For a call that spends nothing: no budget, no usage row, no metrics. */
@@ -158,6 +160,8 @@ export async function serveCall(
         stream: chat.stream === true,
         includeUsage: includeUsageOf(chat),
         attribution: { referer: config.openrouterReferer, title: config.openrouterTitle },
+        // The system key's policy returns a changed copy: the client's text no longer says it.
+        clientBody: chat === planned.request ? planned.clientBody : undefined,
       };
       const observer = account
         ? callObserver(telemetry, { provider: picked.provider, stream: call.stream, account })

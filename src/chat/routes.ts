@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/app-env.js';
-import { readJson } from '../http/read-json.js';
+import { readJsonText } from '../http/read-json.js';
 import { parseBody } from '../http/validate.js';
-import type { ChatRequest } from '../providers/types.js';
+import type { ChatRequest, ClientBody } from '../providers/types.js';
 import { type CallPipeline, respond, serveCall } from './call-pipeline.js';
+import { acceptsChat } from './chat-check.js';
 import { listModels } from './models.js';
 import { chatRequestSchema } from './schema.js';
 
@@ -13,11 +14,15 @@ export function chatRoutes(pipeline: CallPipeline): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.post('/chat/completions', async (c) => {
-    const parsed = parseBody(
-      chatRequestSchema,
-      await readJson(c.req.raw, deps.config.maxBodyBytes),
-    ) as ChatRequest;
-    const served = await serveCall(pipeline, c, parsed.model, () => ({ request: parsed }));
+    const { value, text, members } = await readJsonText(c.req.raw, deps.config.maxBodyBytes);
+    let parsed: ChatRequest;
+    let clientBody: ClientBody | undefined;
+    if (acceptsChat(value)) {
+      // Its own parsed value, unchanged: its text can be forwarded with only the model swapped.
+      parsed = value;
+      clientBody = { text, members };
+    } else parsed = parseBody(chatRequestSchema, value) as ChatRequest; // the schema's errors
+    const served = await serveCall(pipeline, c, parsed.model, () => ({ request: parsed, clientBody }));
     return respond(c, served, parsed.stream === true);
   });
 

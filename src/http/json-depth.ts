@@ -24,10 +24,13 @@ function pathOf(frame: Frame): (string | number)[] {
 /**
  * Walks a parsed body without recursion (so the check itself cannot overflow) and refuses it with
  * a 400 naming the outermost fields on the way to the first too-deep point. Cost: one visit per
- * object or array; strings and numbers are not entered.
+ * object or array; strings and numbers are not entered. Returns how many members its objects hold
+ * in all: fewer than the text's `"key":` pairs means the text repeats a key somewhere
+ * (src/providers/openai-compatible/client-body.ts forwards such a text only re-serialised).
  */
-export function checkJsonDepth(root: unknown, max = MAX_JSON_DEPTH): void {
-  if (typeof root !== 'object' || root === null) return;
+export function checkJsonDepth(root: unknown, max = MAX_JSON_DEPTH): number {
+  if (typeof root !== 'object' || root === null) return 0;
+  let members = 0;
   const stack: Frame[] = [{ value: root, depth: 1, key: undefined, parent: undefined }];
   for (let frame = stack.pop(); frame; frame = stack.pop()) {
     if (frame.depth > max) {
@@ -43,10 +46,12 @@ export function checkJsonDepth(root: unknown, max = MAX_JSON_DEPTH): void {
       }
     } else {
       for (const k in value) {
+        members++;
         const v: unknown = (value as Record<string, unknown>)[k];
         if (typeof v === 'object' && v !== null)
           stack.push({ value: v, depth: depth + 1, key: k, parent: frame });
       }
     }
   }
+  return members;
 }

@@ -1,11 +1,24 @@
 import { badRequest, requestTooLarge } from '../errors.js';
 import { checkJsonDepth } from './json-depth.js';
 
+/** A body as read: its value, the text it was parsed from, and how many members its objects hold. */
+export interface JsonBody {
+  value: unknown;
+  text: string;
+  /** Counted by checkJsonDepth: fewer than the text's key-value pairs when a key is repeated. */
+  members: number;
+}
+
 /**
  * Reads a JSON request body with a hard byte limit: a declared length over the limit is
  * refused before reading, and a chunked body is cut off as soon as it passes the limit.
  */
 export async function readJson(req: Request, maxBytes: number): Promise<unknown> {
+  return (await readJsonText(req, maxBytes)).value;
+}
+
+/** readJson, keeping the text as well: for a route that may forward the client's own bytes. */
+export async function readJsonText(req: Request, maxBytes: number): Promise<JsonBody> {
   const declared = req.headers.get('content-length');
   if (declared !== null && Number(declared) > maxBytes) throw requestTooLarge(maxBytes);
   // With a declared length the HTTP layer delivers exactly that many bytes, so the whole body can
@@ -43,10 +56,13 @@ export async function readJson(req: Request, maxBytes: number): Promise<unknown>
   return parseJsonBytes(bytes);
 }
 
-function parseJsonBytes(bytes: Uint8Array): unknown {
+// One decoder for every body: a decode without `stream` starts afresh, even after a failed one.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function parseJsonBytes(bytes: Uint8Array): JsonBody {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = utf8.decode(bytes);
   } catch {
     throw badRequest('invalid_json', 'Request body is not valid UTF-8.');
   }
@@ -58,6 +74,6 @@ function parseJsonBytes(bytes: Uint8Array): unknown {
     throw badRequest('invalid_json', 'Request body is not valid JSON.');
   }
   // Before any schema or converter recursion can meet it.
-  checkJsonDepth(value);
-  return value;
+  const members = checkJsonDepth(value);
+  return { value, text, members };
 }

@@ -1,4 +1,5 @@
 import type { GatewayError } from '../errors.js';
+import type { JsonObjectText } from './kit/json-members.js';
 import type { Provider } from './kit/providers.js';
 import type { StreamError } from './kit/sse-error-event.js';
 
@@ -57,6 +58,19 @@ export interface ChatRequest {
   [field: string]: unknown;
 }
 
+/**
+ * The client's own JSON text of a chat request, handed along only while the request is still
+ * exactly the value parsed from it (src/chat/routes.ts): a pass-through adapter may send it with
+ * the model swapped in instead of serialising the request (openai-compatible/client-body.ts).
+ */
+export interface ClientBody {
+  text: string;
+  /** Members of the parsed value's objects, as checkJsonDepth counted them. */
+  members: number;
+  /** The text's top-level members, found by the first call that needs them (a failover reuses them). */
+  shape?: JsonObjectText | null;
+}
+
 /** Everything an adapter needs to know about this one call. */
 export interface CallContext {
   provider: Provider;
@@ -74,6 +88,8 @@ export interface CallContext {
   includeUsage: boolean;
   /** OpenRouter attribution (HTTP-Referer, X-Title). */
   attribution: { referer: string; title: string };
+  /** The client's text of this very request, when it has not been changed on the way. */
+  clientBody?: ClientBody;
 }
 
 export interface StreamHooks {

@@ -9,6 +9,7 @@
 import { endpoint, USER_AGENT } from '../kit/endpoint.js';
 import type { Provider } from '../kit/providers.js';
 import type { CallContext, ChatRequest, UpstreamRequest } from '../types.js';
+import { clientBodyWith } from './client-body.js';
 
 function headersFor(apiKey: string, accept: string): Record<string, string> {
   return { authorization: `Bearer ${apiKey}`, accept, 'user-agent': USER_AGENT };
@@ -29,17 +30,26 @@ export function postHeaders(call: CallContext, accept: string): Record<string, s
  * `POST {baseUrl}/chat/completions`. When streaming, `stream_options.include_usage` is forced on
  * (other `stream_options` fields kept) so the gateway can count tokens even when the client did
  * not ask; the stream transform removes the usage again for such a client. Meta's compat endpoint
- * wants `accept: text/event-stream` for a stream, which is harmless elsewhere.
+ * wants `accept: text/event-stream` for a stream, which is harmless elsewhere. The body is the
+ * client's own text with those members swapped in when the call carries it (client-body.ts), else
+ * the request serialised: the same JSON value either way.
  */
 export function buildRequest(chat: ChatRequest, call: CallContext): UpstreamRequest {
-  const body: ChatRequest = { ...chat, model: call.upstreamModel };
-  if (call.stream) body.stream_options = { ...chat.stream_options, include_usage: true };
+  const streamOptions = call.stream ? { ...chat.stream_options, include_usage: true } : undefined;
   return {
     method: 'POST',
     url: endpoint(call.baseUrl, '/chat/completions'),
     headers: postHeaders(call, call.stream ? 'text/event-stream' : 'application/json'),
-    body: JSON.stringify(body),
+    body:
+      (call.clientBody && clientBodyWith(call.clientBody, call.upstreamModel, streamOptions)) ??
+      serialise(chat, call.upstreamModel, streamOptions),
   };
+}
+
+function serialise(chat: ChatRequest, model: string, streamOptions: ChatRequest['stream_options']): string {
+  const body: ChatRequest = { ...chat, model };
+  if (streamOptions) body.stream_options = streamOptions;
+  return JSON.stringify(body);
 }
 
 /**
