@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { callerOrgId } from '../auth/org.js';
 import type { Deps } from '../deps.js';
-import { orgRequired } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import { parseBody } from '../http/validate.js';
 import type { AuditLog } from './audit-log.js';
@@ -47,11 +47,7 @@ function auditPages(deps: Deps, audit: AuditLog) {
 export function orgAuditRoutes(deps: Deps, audit: AuditLog): Hono<AppEnv> {
   const page = auditPages(deps, audit);
   const app = new Hono<AppEnv>();
-  app.get('/', async (c) => {
-    const org = c.get('caller').org;
-    if (!org) throw orgRequired();
-    return c.json(await page({ orgId: org.orgId }, c.req.query()));
-  });
+  app.get('/', async (c) => c.json(await page({ orgId: callerOrgId(c) }, c.req.query())));
   return app;
 }
 

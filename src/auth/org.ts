@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { JWTPayload } from 'jose';
 import { orgAdminRequired, orgRequired } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
@@ -20,10 +20,17 @@ export function orgOf(claims: JWTPayload, names: { org: string; role: string }):
   return { orgId, role: claims[names.role] === 'admin' ? 'admin' : 'member' };
 }
 
+/** The caller's organisation id; 403 org_required when their credential names none. */
+export function callerOrgId(c: Context<AppEnv>): string {
+  const org = c.get('caller').org;
+  if (!org) throw orgRequired();
+  return org.orgId;
+}
+
 /** `/api/org/*`: the caller must belong to an organisation (403 org_required). */
 export function requireOrg(): MiddlewareHandler<AppEnv> {
   return async function requireOrgMiddleware(c, next) {
-    if (!c.get('caller').org) throw orgRequired();
+    callerOrgId(c);
     await next();
   };
 }

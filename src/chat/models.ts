@@ -80,16 +80,13 @@ function viaFor(
   systemAllowed: () => boolean,
 ): Via {
   const steps: [Via, Holding, Provider][] = [
-    ...(native
-      ? ([
-          ['user', held.user, provider],
-          ['org', held.org, provider],
-        ] as [Via, Holding, Provider][])
-      : []),
+    ['user', held.user, provider],
+    ['org', held.org, provider],
     ['openrouter', held.user, 'openrouter'],
     ['org_openrouter', held.org, 'openrouter'],
   ];
-  for (const [via, h, p] of steps) {
+  // A model routed only through OpenRouter starts at the third step.
+  for (const [via, h, p] of native ? steps : steps.slice(2)) {
     if (h.usable.has(p)) return via;
     if (h.exclusive.has(p)) return null;
   }

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { callerOrgId } from '../auth/org.js';
 import type { Deps } from '../deps.js';
-import { badRequest, notFound, orgRequired } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
 import { parseBody } from '../http/validate.js';
 import { type KeyOwner, orgOwner, userOwner } from '../vault/key-owner.js';
@@ -74,22 +75,15 @@ async function mustHoldKey(deps: Deps, owner: KeyOwner, keyId: string): Promise<
 }
 
 /**
- * `GET /api/org/usage` and `GET /api/org/api-keys/{keyId}/usage`: what the caller's organisation's keys served, whoever made the calls
- * (`groupBy=user` names them). Mounted behind requireOrgAdmin: admins only.
+ * `GET /api/org/usage` and `GET /api/org/api-keys/{keyId}/usage`: what the caller's
+ * organisation's keys served, whoever made the calls (`groupBy=user` names them). Mounted behind requireOrgAdmin: admins only.
  */
 export function orgUsageRoutes(deps: Deps): Hono<AppEnv> {
   const report = usageReport(deps);
   const app = new Hono<AppEnv>();
-  const orgIdOf = (org: { orgId: string } | undefined) => {
-    if (!org) throw orgRequired();
-    return org.orgId;
-  };
-  app.get('/usage', async (c) => {
-    const orgId = orgIdOf(c.get('caller').org);
-    return c.json(await report({ orgId }, c.req.query()));
-  });
+  app.get('/usage', async (c) => c.json(await report({ orgId: callerOrgId(c) }, c.req.query())));
   app.get('/api-keys/:keyId/usage', async (c) => {
-    const orgId = orgIdOf(c.get('caller').org);
+    const orgId = callerOrgId(c);
     const keyId = c.req.param('keyId');
     await mustHoldKey(deps, orgOwner(orgId), keyId);
     return c.json(await report({ orgId }, c.req.query(), keyId));

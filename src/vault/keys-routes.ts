@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import type { AuditTrail } from '../audit/audit-trail.js';
+import { callerOrgId } from '../auth/org.js';
 import type { Deps } from '../deps.js';
 import { badRequest, keyRefusedByProvider, notFound, storedKeyUnreadable } from '../errors.js';
 import type { AppEnv } from '../http/app-env.js';
@@ -46,17 +47,10 @@ export const userKeys: KeyScope = {
   holder: 'A user',
 };
 
-/** The caller's organisation (mounted behind requireOrg, so it is there). */
-function orgIdOf(c: Context<AppEnv>): string {
-  const org = c.get('caller').org;
-  if (!org) throw new Error('organisation key routes mounted without requireOrg');
-  return org.orgId;
-}
-
 /** `/api/org/api-keys`: the caller's organisation's keys (writes behind requireOrgAdmin). */
 export const orgKeys: KeyScope = {
-  ownerOf: (c) => orgOwner(orgIdOf(c)),
-  auditOrgOf: orgIdOf,
+  ownerOf: (c) => orgOwner(callerOrgId(c)),
+  auditOrgOf: callerOrgId,
   holder: 'An organisation',
 };
 

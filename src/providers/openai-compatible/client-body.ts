@@ -27,28 +27,23 @@ export function clientBodyWith(
     else if (member.key === 'stream_options') optionsAt = member;
   }
   if (!modelAt) return undefined;
+  const edits = [{ ...modelAt, text: JSON.stringify(model) }];
+  if (streamOptions) {
+    const optionsText = JSON.stringify(streamOptions);
+    // After the last member when the client sent none: the object has one at least (the model).
+    edits.push(
+      optionsAt
+        ? { ...optionsAt, text: optionsText }
+        : { start: shape.close, end: shape.close, text: `,"stream_options":${optionsText}` },
+    );
+    if (edits[1]!.start < edits[0]!.start) edits.reverse();
+  }
   const { text } = body;
-  const modelText = JSON.stringify(model);
-  if (!streamOptions) return text.slice(0, modelAt.start) + modelText + text.slice(modelAt.end);
-  const optionsText = JSON.stringify(streamOptions);
-  // After the last member when the client sent none: the object has one at least (the model).
-  const at = optionsAt ?? { start: shape.close, end: shape.close };
-  const swapped = optionsAt ? optionsText : `,"stream_options":${optionsText}`;
-  const [first, second] =
-    modelAt.start < at.start
-      ? [
-          { ...modelAt, text: modelText },
-          { ...at, text: swapped },
-        ]
-      : [
-          { ...at, text: swapped },
-          { ...modelAt, text: modelText },
-        ];
-  return (
-    text.slice(0, first.start) +
-    first.text +
-    text.slice(first.end, second.start) +
-    second.text +
-    text.slice(second.end)
-  );
+  let out = '';
+  let from = 0;
+  for (const e of edits) {
+    out += text.slice(from, e.start) + e.text;
+    from = e.end;
+  }
+  return out + text.slice(from);
 }
